@@ -1,0 +1,38 @@
+/**
+ * One structured logger (pino) for the worker, the servers and the scripts. Personal data and secrets
+ * are removed by path before a line is written; callers still never log raw payloads.
+ */
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths whose values never reach a log line, at any depth we log objects. */
+export const REDACTED_PATHS: readonly string[] = [
+  'apiKey', '*.apiKey', 'api_key', '*.api_key', 'authorization', '*.authorization', 'headers.authorization',
+  '*.headers.authorization', 'req.headers.authorization', 'token', '*.token',
+  'iban', '*.iban', 'account_number', '*.account_number', '*.*.account_number', 'accountNumber', '*.accountNumber',
+  'email', '*.email', '*.*.email', 'business_email', '*.business_email',
+  'first_name', '*.first_name', 'last_name', '*.last_name', 'name', '*.name', '*.*.name',
+  'phone_number', '*.phone_number', 'birth_date', '*.birth_date',
+  'document', '*.document', 'contract_s3_url', '*.contract_s3_url', 'contractUrl', '*.contractUrl',
+];
+
+let root: Logger | undefined;
+
+/** The process-wide root logger; its level comes from `LOG_LEVEL` through `src/config.ts`. */
+export function rootLogger(level?: LoggerOptions['level']): Logger {
+  root ??= createLogger({ level: level ?? 'info' });
+  if (level) root.level = level;
+  return root;
+}
+
+/** A new logger with the project's redaction, for tests or a custom destination. */
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const base: LoggerOptions = {
+    level: 'info',
+    redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    base: { pid: process.pid },
+    ...options,
+  };
+  return destination ? pino(base, destination) : pino(base);
+}
