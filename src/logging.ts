@@ -36,3 +36,25 @@ export function createLogger(options: LoggerOptions = {}, destination?: Destinat
   };
   return destination ? pino(base, destination) : pino(base);
 }
+
+type TemporalLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/**
+ * Adapts a pino logger to Temporal's `Logger` interface, so SDK, worker, workflow and activity log
+ * lines go through the same redaction. Symbol-keyed SDK metadata (e.g. timestamps) is dropped.
+ */
+export function temporalLoggerFrom(logger: Logger) {
+  const emit = (level: TemporalLogLevel, message: string, meta?: Record<string | symbol, unknown>): void => {
+    const fields = meta ? Object.fromEntries(Object.entries(meta)) : {};
+    const method = level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error';
+    logger[method](fields, message);
+  };
+  return {
+    log: emit,
+    trace: (message: string, meta?: Record<string | symbol, unknown>) => emit('TRACE', message, meta),
+    debug: (message: string, meta?: Record<string | symbol, unknown>) => emit('DEBUG', message, meta),
+    info: (message: string, meta?: Record<string | symbol, unknown>) => emit('INFO', message, meta),
+    warn: (message: string, meta?: Record<string | symbol, unknown>) => emit('WARN', message, meta),
+    error: (message: string, meta?: Record<string | symbol, unknown>) => emit('ERROR', message, meta),
+  };
+}

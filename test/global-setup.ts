@@ -1,0 +1,21 @@
+/**
+ * One real Temporal dev server per test run, shared with every integration test file through
+ * vitest's provide/inject. Stopped in teardown; the dev-server manager's watchdog also stops it when
+ * this process dies any other way.
+ */
+import type { TestProject } from 'vitest/node';
+import { startDevServer } from '../src/dev-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startDevServer();
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalNamespace', server.namespace);
+  return () => server.stop();
+}
