@@ -1,0 +1,265 @@
+/**
+ * Typed client of the Defacto lending API. Every response is checked against its wire schema; every
+ * failure is a {@link DefactoError} subclass. By default it never retries (Temporal owns retries);
+ * `retry: 'standalone'` enables capped exponential back-off driven by the same `classify`.
+ */
+import { inspect } from 'node:util';
+import type { z } from 'zod';
+import type { Logger } from '../logging';
+import { paginate, type Paginated } from './pagination';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry-policy';
+import { createTransport, safeBaseUrl, type QueryParams, type Send } from './transport';
+import {
+  ApiBorrowerSchema, ApiCreditLineSchema, ApiInvoiceSchema, ApiPostBorrowerSchema, GeneratedInvoiceSchema,
+  IbanGeneratedSchema, LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema,
+  WebhookSchema,
+  type ApiBorrower, type ApiCreditLine, type ApiInvoice, type ApiPostBorrower, type ApiPostLoan, type BusinessEligibleParams,
+  type Country, type CreateWebhook, type GeneratedInvoice, type GenerateInvoiceRequest, type IbanGenerated,
+  type InvoiceCreation, type InvoiceStatus, type LoanApi, type LoanApiEvent, type LoanStatus, type MinimalLoanApi,
+  type Page, type PaymentApi, type PaymentStatus, type PaymentType, type Scenario, type SignBorrowerRequest, type Webhook,
+} from './wire';
+
+/** Settings of a {@link DefactoClient}. */
+export interface DefactoClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Per-request total in milliseconds (default 30 000); phase timeouts are derived from it. */
+  timeoutMs?: number;
+  /** `'none'` (default): Temporal owns retries. `'standalone'`: retry transient failures in-process. */
+  retry?: 'none' | 'standalone';
+  /** Tuning of the standalone mode (defaults: {@link DEFAULT_BACKOFF}). */
+  backoff?: Partial<BackoffPolicy>;
+  logger?: Logger;
+}
+
+/** Filters of `GET /borrowers`. */
+export interface BorrowerListQuery {
+  borrower_id?: string[] | undefined; borrower_identifier?: string | undefined;
+  from_signed_at?: string | undefined; to_signed_at?: string | undefined; page_size?: number | undefined;
+}
+/** Filters of `GET /invoices`. */
+export interface InvoiceListQuery {
+  buyer?: string[] | undefined; seller?: string[] | undefined; invoice_id?: string[] | undefined;
+  status?: InvoiceStatus[] | undefined; linked_to_loan?: boolean | undefined; query?: string | undefined;
+  page_size?: number | undefined;
+}
+/** Filters of `GET /loans`. */
+export interface LoanListQuery {
+  id?: string[] | undefined; borrower?: string[] | undefined; status?: LoanStatus[] | undefined;
+  query?: string | undefined; to_pay_at_from?: string | undefined; to_pay_at_to?: string | undefined;
+  to_repay_at_from?: string | undefined; to_repay_at_to?: string | undefined;
+  sort_by?: `${'created_at' | 'to_pay_at' | 'to_repay_at'}:${'asc' | 'desc'}` | undefined; page_size?: number | undefined;
+}
+/** Filters of `GET /payments`. */
+export interface PaymentListQuery {
+  loan_id?: string[] | undefined; id?: string[] | undefined; status?: PaymentStatus[] | undefined;
+  payment_type?: PaymentType[] | undefined; page_size?: number | undefined;
+}
+/** Filters of `GET /credit_lines`. */
+export interface CreditLineListQuery { borrower?: string[] | undefined; id?: string[] | undefined; page_size?: number | undefined }
+/** Paging of `GET /webhooks` (the API declares no filters). */
+export interface WebhookListQuery { page_size?: number | undefined }
+
+const BorrowerPage = pageSchema(ApiBorrowerSchema);
+const InvoicePage = pageSchema(ApiInvoiceSchema);
+const LoanPage = pageSchema(MinimalLoanApiSchema);
+const LoanEventPage = pageSchema(LoanApiEventSchema);
+const PaymentPage = pageSchema(PaymentApiSchema);
+const CreditLinePage = pageSchema(ApiCreditLineSchema);
+const WebhookPage = pageSchema(WebhookSchema);
+
+/** Typed client of the Defacto API; the API key is unreachable from outside (not inspectable, not serialisable). */
+export class DefactoClient {
+  readonly #send: Send;
+  readonly #description: { baseUrl: string; timeoutMs: number; retry: 'none' | 'standalone' };
+
+  /** Sandbox-only helpers (fake businesses, scenario IBANs and invoices, forced eligibility). */
+  readonly sandbox: {
+    generateBusiness(q?: { country?: Country; isBorrower?: boolean }): Promise<ApiPostBorrower>;
+    generateIban(q?: { country?: Country; scenario?: Scenario }): Promise<IbanGenerated>;
+    generateInvoice(body?: GenerateInvoiceRequest): Promise<GeneratedInvoice>;
+    setBusinessEligibility(body: BusinessEligibleParams): Promise<void>;
+  };
+  /** Borrower enrolment, signature and look-up by company number. */
+  readonly borrowers: {
+    create(body: ApiPostBorrower): Promise<ApiBorrower>;
+    get(id: string): Promise<ApiBorrower>;
+    list(q?: BorrowerListQuery): Paginated<ApiBorrower>;
+    sign(id: string, body: SignBorrowerRequest): Promise<ApiBorrower>;
+    findByIdentifier(identifier: string): Promise<ApiBorrower | undefined>;
+  };
+  /** Invoices and look-up by invoice number. */
+  readonly invoices: {
+    create(body: InvoiceCreation): Promise<ApiInvoice>;
+    get(id: string): Promise<ApiInvoice>;
+    list(q?: InvoiceListQuery): Paginated<ApiInvoice>;
+    findByNumber(invoiceNumber: string): Promise<ApiInvoice | undefined>;
+  };
+  /** Loan requests (idempotent on `salt_id`), consent, cancellation, activity log. */
+  readonly loans: {
+    request(body: ApiPostLoan): Promise<LoanApi>;
+    get(id: string): Promise<LoanApi>;
+    list(q?: LoanListQuery): Paginated<MinimalLoanApi>;
+    validate(id: string): Promise<LoanApi>;
+    cancel(id: string): Promise<LoanApi>;
+    events(id: string): Promise<LoanApiEvent[]>;
+  };
+  /** Disbursements and repayments. */
+  readonly payments: { list(q?: PaymentListQuery): Paginated<PaymentApi> };
+  /** Credit lines of the partner and its borrowers. */
+  readonly creditLines: { list(q?: CreditLineListQuery): Paginated<ApiCreditLine> };
+  /** Webhook subscriptions and look-up by URL. */
+  readonly webhooks: {
+    create(body: CreateWebhook): Promise<Webhook>;
+    list(q?: WebhookListQuery): Paginated<Webhook>;
+    delete(id: string): Promise<void>;
+    findByUrl(url: string): Promise<Webhook | undefined>;
+  };
+
+  constructor(options: DefactoClientOptions) {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const retry = options.retry ?? 'none';
+    this.#description = { baseUrl: safeBaseUrl(options.baseUrl), timeoutMs, retry };
+    const send = createTransport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs,
+      retry,
+      backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+      logger: options.logger,
+    });
+    this.#send = send;
+    const json = <T>(schema: z.ZodType<T>, name: string) => ({ kind: 'json' as const, schema, name });
+    const list = <T>(pathTemplate: string, schema: z.ZodType<Page<T>>, name: string, query: QueryParams = {}): Paginated<T> =>
+      paginate(
+        (cursor) => send({ method: 'GET', pathTemplate, query: { ...query, cursor }, response: json(schema, name), idempotent: true }),
+        { method: 'GET', pathTemplate },
+      );
+
+    this.sandbox = {
+      generateBusiness: (q = {}) =>
+        send({
+          method: 'GET', pathTemplate: '/sandbox/business-generator', query: { country: q.country, is_borrower: q.isBorrower },
+          response: json(ApiPostBorrowerSchema, 'APIPostBorrower'), idempotent: true,
+        }),
+      generateIban: (q = {}) =>
+        send({
+          method: 'GET', pathTemplate: '/sandbox/iban-generator', query: { country: q.country, scenario: q.scenario },
+          response: json(IbanGeneratedSchema, 'GenerateIbanResponse'), idempotent: true,
+        }),
+      generateInvoice: (body = {}) =>
+        send({
+          method: 'POST', pathTemplate: '/sandbox/invoice-generator', body,
+          response: json(GeneratedInvoiceSchema, 'GeneratedInvoice'), idempotent: true,
+        }),
+      setBusinessEligibility: (body) =>
+        send({ method: 'POST', pathTemplate: '/sandbox/business-eligible', body, response: { kind: 'empty' }, idempotent: true }),
+    };
+
+    this.borrowers = {
+      create: (body) =>
+        send({ method: 'POST', pathTemplate: '/borrowers', body, response: json(ApiBorrowerSchema, 'APIBorrower'), idempotent: false }),
+      get: (id) =>
+        send({
+          method: 'GET', pathTemplate: '/borrower/{borrower_id}', params: { borrower_id: id },
+          response: json(ApiBorrowerSchema, 'APIBorrower'), idempotent: true,
+        }),
+      list: (q = {}) => list('/borrowers', BorrowerPage, 'page of APIBorrower', { ...q }),
+      sign: (id, body) =>
+        send({
+          method: 'POST', pathTemplate: '/borrower/{borrower_id}/sign', params: { borrower_id: id }, body,
+          response: json(ApiBorrowerSchema, 'APIBorrower'), idempotent: true,
+        }),
+      // The server-side filter is trusted for paging only; the exact match is checked here.
+      findByIdentifier: (identifier) =>
+        findFirst(list('/borrowers', BorrowerPage, 'page of APIBorrower', { borrower_identifier: identifier }),
+          (b) => b.identifier === identifier),
+    };
+
+    this.invoices = {
+      create: (body) =>
+        send({ method: 'POST', pathTemplate: '/invoices', body, response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: false }),
+      get: (id) =>
+        send({
+          method: 'GET', pathTemplate: '/invoice/{invoice_id}', params: { invoice_id: id },
+          response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
+        }),
+      list: (q = {}) => list('/invoices', InvoicePage, 'page of APIInvoice', { ...q }),
+      // `query` is a free-text search (it may also match amounts or names): keep exact number matches,
+      // and ignore deleted invoices, which do not block creating the invoice again.
+      findByNumber: (invoiceNumber) =>
+        findFirst(list('/invoices', InvoicePage, 'page of APIInvoice', { query: invoiceNumber }),
+          (i) => i.invoice_number === invoiceNumber && i.status !== 'DELETED'),
+    };
+
+    this.loans = {
+      // Idempotent only with a salt_id: Defacto then returns the existing loan instead of a twin.
+      request: (body) =>
+        send({
+          method: 'POST', pathTemplate: '/loans', body, response: json(LoanApiSchema, 'LoanAPI'),
+          idempotent: typeof body.salt_id === 'string' && body.salt_id !== '',
+        }),
+      get: (id) =>
+        send({
+          method: 'GET', pathTemplate: '/loan/{loan_id}', params: { loan_id: id },
+          response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
+        }),
+      list: (q = {}) => list('/loans', LoanPage, 'page of MinimalLoanAPI', { ...q }),
+      validate: (id) =>
+        send({
+          method: 'POST', pathTemplate: '/loan/{loan_id}/validate', params: { loan_id: id },
+          response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
+        }),
+      cancel: (id) =>
+        send({
+          method: 'POST', pathTemplate: '/loan/{loan_id}/cancel', params: { loan_id: id },
+          response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
+        }),
+      events: (id) =>
+        paginate(
+          (cursor) =>
+            send({
+              method: 'GET', pathTemplate: '/loan/{loan_id}/events', params: { loan_id: id }, query: { cursor },
+              response: json(LoanEventPage, 'page of LoanApiEvent'), idempotent: true,
+            }),
+          { method: 'GET', pathTemplate: '/loan/{loan_id}/events' },
+        ).all(),
+    };
+
+    this.payments = { list: (q = {}) => list('/payments', PaymentPage, 'page of PaymentApi', { ...q }) };
+    this.creditLines = { list: (q = {}) => list('/credit_lines', CreditLinePage, 'page of APICreditLine', { ...q }) };
+
+    this.webhooks = {
+      create: (body) =>
+        send({ method: 'POST', pathTemplate: '/webhooks', body, response: json(WebhookSchema, 'Webhook'), idempotent: false }),
+      list: (q = {}) => list('/webhooks', WebhookPage, 'page of Webhook', { ...q }),
+      delete: (id) =>
+        send({
+          method: 'DELETE', pathTemplate: '/webhook/{webhook_id}', params: { webhook_id: id },
+          response: { kind: 'empty' }, idempotent: true,
+        }),
+      findByUrl: (url) => findFirst(list('/webhooks', WebhookPage, 'page of Webhook'), (w) => w.to_url === url),
+    };
+  }
+
+  /** `GET /hello`: checks connectivity and the API key; returns Defacto's greeting. */
+  hello(): Promise<string> {
+    return this.#send({ method: 'GET', pathTemplate: '/hello', response: { kind: 'text' }, idempotent: true });
+  }
+
+  /** Safe description for `JSON.stringify`: base URL, timeout and retry mode; never the key. */
+  toJSON(): { baseUrl: string; timeoutMs: number; retry: 'none' | 'standalone' } {
+    return { ...this.#description };
+  }
+
+  /** Safe description for `util.inspect` / `console.log`; never the key. */
+  [inspect.custom](): string {
+    return `DefactoClient ${JSON.stringify(this.#description)}`;
+  }
+}
+
+/** The first item of `items` satisfying `match`, stopping the paging as soon as it is found. */
+async function findFirst<T>(items: AsyncIterable<T>, match: (item: T) => boolean): Promise<T | undefined> {
+  for await (const item of items) if (match(item)) return item;
+  return undefined;
+}

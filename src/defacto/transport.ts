@@ -1,0 +1,180 @@
+/**
+ * The HTTP transport of the Defacto client: one configured `got` instance, response mapping to the
+ * error taxonomy, schema checking of 2xx bodies, and the opt-in standalone retry loop.
+ *
+ * The API key lives only in the closure of the `beforeRequest` hook. got's own errors (which hold the
+ * request options, Authorization header included) never escape: they are mapped by `errorFromTransport`.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { got, type Got } from 'got';
+import type { z } from 'zod';
+import type { Logger } from '../logging';
+import { contractError, DefactoContractError, DefactoError, DefactoUnexpectedError, errorFromResponse, errorFromTransport, type CallSite } from './errors';
+import { classify, isOutcomeUnknown, nextDelayMs, type BackoffPolicy } from './retry-policy';
+
+/** Query string values; arrays become repeated keys (`status=A&status=B`), `undefined` is omitted. */
+export type QueryParams = Readonly<Record<string, string | number | boolean | readonly (string | number)[] | undefined>>;
+
+/** How the body of a 2xx response is read. */
+export type ResponseSpec<T> =
+  | { kind: 'json'; schema: z.ZodType<T>; name: string }
+  | { kind: 'text' }
+  | { kind: 'empty' };
+
+/** One call: method, path template and its parameters, query, JSON body, expected response. */
+export interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  pathTemplate: string;
+  params?: Readonly<Record<string, string>>;
+  query?: QueryParams;
+  body?: unknown;
+  response: ResponseSpec<T>;
+  /** Safe to replay after an ambiguous failure (GET, DELETE, `POST /loans` with `salt_id`). */
+  idempotent: boolean;
+}
+
+/** Settings of {@link createTransport}. */
+export interface TransportOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  retry: 'none' | 'standalone';
+  backoff: BackoffPolicy;
+  logger?: Logger | undefined;
+}
+
+/** Sends typed requests; see {@link RequestSpec}. */
+export type Send = <T>(spec: RequestSpec<T>) => Promise<T>;
+
+/** Per-phase timeouts derived from the total: connection phases are short, waiting for the answer may take it all. */
+export function phaseTimeouts(timeoutMs: number) {
+  const connectMs = Math.min(timeoutMs, 10_000);
+  return {
+    lookup: connectMs,
+    connect: connectMs,
+    secureConnect: connectMs,
+    socket: timeoutMs,
+    send: timeoutMs,
+    response: timeoutMs,
+    request: timeoutMs,
+  };
+}
+
+/** `/loan/{loan_id}` + `{loan_id: 'a b'}` → `loan/a%20b` (relative to `prefixUrl`). */
+export function fillPath(template: string, params: Readonly<Record<string, string>> = {}): string {
+  const filled = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`missing path parameter ${name} for ${template}`);
+    return encodeURIComponent(value);
+  });
+  return filled.replace(/^\/+/, '');
+}
+
+/** Serialises query parameters with repeated keys for arrays. */
+export function toSearchParams(query: QueryParams = {}): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value as readonly (string | number)[]) params.append(key, String(item));
+    else params.append(key, String(value));
+  }
+  return params;
+}
+
+/** The base URL without credentials or query, safe to print. */
+export function safeBaseUrl(baseUrl: string): string {
+  try {
+    const url = new URL(baseUrl);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return '(invalid url)';
+  }
+}
+
+function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the transport. The returned function is the only holder of the API key (via its closure). */
+export function createTransport(options: TransportOptions): Send {
+  const apiKey = options.apiKey;
+  const logger = options.logger?.child({ component: 'defacto-client' });
+  const http: Got = got.extend({
+    prefixUrl: options.baseUrl,
+    timeout: phaseTimeouts(options.timeoutMs),
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: 'text',
+    headers: { 'user-agent': 'defacto-temporal-lending', accept: 'application/json, text/plain' },
+    hooks: {
+      beforeRequest: [
+        (request) => {
+          request.headers.authorization = `Bearer ${apiKey}`;
+        },
+      ],
+    },
+  });
+
+  async function once<T>(spec: RequestSpec<T>, attempt: number): Promise<T> {
+    const site: CallSite = { method: spec.method, pathTemplate: spec.pathTemplate };
+    const started = performance.now();
+    let response;
+    try {
+      response = await http(fillPath(spec.pathTemplate, spec.params), {
+        method: spec.method,
+        searchParams: toSearchParams(spec.query),
+        ...(spec.body === undefined ? {} : { json: spec.body }),
+      });
+    } catch (error) {
+      throw errorFromTransport(error, site);
+    }
+    const status = response.statusCode;
+    const text = typeof response.body === 'string' ? response.body : '';
+    logger?.debug({ method: spec.method, route: spec.pathTemplate, status, attempt, durationMs: Math.round(performance.now() - started) }, 'defacto call');
+    if (status < 200 || status > 299) {
+      if (status >= 300 && status < 400) {
+        throw new DefactoUnexpectedError(`${site.method} ${site.pathTemplate} answered with a redirect (HTTP ${status})`, { ...site, status });
+      }
+      throw errorFromResponse({ ...site, status, body: parseJsonBody(text), headers: response.headers });
+    }
+    return readBody(spec.response, text, site, status);
+  }
+
+  return async function send<T>(spec: RequestSpec<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await once(spec, attempt);
+      } catch (error) {
+        if (options.retry === 'none' || !(error instanceof DefactoError)) throw error;
+        const mapped = error;
+        // A request Defacto may already have carried out is replayed only if it is idempotent.
+        if (!spec.idempotent && isOutcomeUnknown(mapped)) throw mapped;
+        const delayMs = nextDelayMs(classify(mapped), attempt, options.backoff);
+        if (delayMs === undefined) throw mapped;
+        logger?.warn({ error: mapped.toJSON(), attempt, delayMs }, 'defacto call failed; retrying');
+        await sleep(delayMs);
+      }
+    }
+  };
+}
+
+function readBody<T>(spec: ResponseSpec<T>, text: string, site: CallSite, status: number): T {
+  if (spec.kind === 'empty') return undefined as T;
+  if (spec.kind === 'text') return text as T;
+  const body = parseJsonBody(text);
+  if (body === undefined) {
+    throw new DefactoContractError(`${site.method} ${site.pathTemplate} returned a body that is not JSON (expected ${spec.name})`, {
+      ...site,
+      status,
+    });
+  }
+  const parsed = spec.schema.safeParse(body);
+  if (!parsed.success) throw contractError(site, spec.name, parsed.error.issues, status);
+  return parsed.data;
+}
