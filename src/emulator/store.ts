@@ -1,0 +1,259 @@
+/**
+ * In-memory state, one partition per tenant (= bearer token). Every record carries a global, strictly
+ * increasing `seq` (its insertion position), which list cursors use, so pages stay stable while other
+ * requests insert. Lookups by id and by natural key are O(1).
+ */
+import type {
+  AccountDetails, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
+  IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, Scenario,
+  WebhookEventType,
+} from '../defacto/wire';
+
+/** Fields every stored record has. `createdAt`/`updatedAt` are internal (errata 10), epoch ms. */
+export interface StoredRecord {
+  readonly id: string;
+  readonly seq: number;
+  readonly createdAt: number;
+  updatedAt: number;
+}
+
+/** A counterparty (buyer/seller) as stored on an invoice. */
+export interface CounterpartyRef {
+  id: string;
+  businessId: string;
+  identifier: string;
+  identifierType: IdentifierType | null;
+  name: string | null;
+  vatNumber: string | null;
+  input: CounterpartyCreation;
+}
+
+/** A borrower. */
+export interface BorrowerRecord extends StoredRecord {
+  businessId: string;
+  input: Omit<ApiPostBorrower, 'wait_for_ready'>;
+  status: BorrowerStatus;
+  signedAt: number | null;
+  contractId: string;
+  ownerId: string | null;
+  directorIds: string[];
+  creditLineId: string | null;
+}
+
+/** An invoice; its PDF lives once in `TenantState.documents`. */
+export interface InvoiceRecord extends StoredRecord {
+  status: InvoiceStatus;
+  invoiceNumber: string | null;
+  issuedAt: string | null;
+  dueAt: string | null;
+  currency: Currency;
+  netAmount: number | null;
+  taxAmount: number | null;
+  totalAmount: number | null;
+  toPayAmount: number | null;
+  buyer: CounterpartyRef | null;
+  seller: CounterpartyRef | null;
+  toAccount: AccountDetails | null;
+  isDraft: boolean;
+  documentId: string;
+  loanIds: string[];
+  metadata: Record<string, unknown> | null;
+}
+
+/** A business snapshot for a loan's borrower/beneficiary. */
+export interface BusinessRef {
+  id: string | null;
+  identifier: string;
+  identifierType: IdentifierType | null;
+  name: string | null;
+  vatNumber: string | null;
+}
+
+/** One entry of a loan's activity log. */
+export interface LoanEventRecord {
+  status: LoanStatus;
+  transitionName: string;
+  at: number;
+  payload: Record<string, unknown>;
+}
+
+/** Repayment automation of a loan (contracts §3). */
+export type RepaymentMode = 'sandbox' | 'production';
+
+/** A loan. */
+export interface LoanRecord extends StoredRecord {
+  status: LoanStatus;
+  amount: number;
+  currency: Currency;
+  loanType: LoanType;
+  borrowerId: string | null;
+  /** Identifiers that may name the borrower, in lookup order (explicit `borrower`, else seller, buyer). */
+  borrowerCandidates: string[];
+  borrower: BusinessRef;
+  beneficiary: BusinessRef;
+  invoiceIds: string[];
+  loanTo: AccountDetails;
+  loanToReferences: string[];
+  repaymentFromReferences: string[];
+  repaymentToReferences: string[];
+  loanFromReferences: string[];
+  repaymentMethod: PaymentMethod;
+  toPayAt: number;
+  toRepayAt: number;
+  contractualRepaymentAt: number | null;
+  submittedAt: number;
+  paidAt: number | null;
+  repaidNominalAt: number | null;
+  closedAt: number | null;
+  feesEstimated: number;
+  repaidAmount: number;
+  repaidNominalAmount: number;
+  paidInterestsAmount: number;
+  denialReason: string | null;
+  contractUrl: string | null;
+  transferContractUrl: string | null;
+  metadata: Record<string, unknown> | null;
+  notificationEmails: string[];
+  borrowerFinancialProductId: string | null;
+  scenario: Scenario;
+  autoValidate: boolean;
+  repaymentMode: RepaymentMode;
+  saltId: string | null;
+  /** What the loan currently holds on its credit line (applied, so a late credit line never goes negative). */
+  creditHold: 'none' | 'pending' | 'committed';
+  events: LoanEventRecord[];
+}
+
+/** A payment (disbursement or repayment). */
+export interface PaymentRecord extends StoredRecord {
+  loanId: string;
+  invoiceIds: string[];
+  amount: number;
+  currency: Currency;
+  status: PaymentStatus;
+  paymentType: PaymentType;
+  paymentMethod: PaymentMethod;
+  scheduledAt: number | null;
+  paidAt: number | null;
+  from: AccountDetails;
+  to: AccountDetails;
+  fromReferences: string[];
+  toReferences: string[];
+  failureReason: string | null;
+}
+
+/** A borrower's credit line (no status, §4.5). */
+export interface CreditLineRecord extends StoredRecord {
+  borrowerId: string;
+  borrowerIdentifier: string;
+  pool: number;
+  balanceAvailable: number;
+  balancePending: number;
+  balancePendingValidation: number;
+  signedAt: number | null;
+}
+
+/** A webhook subscription. */
+export interface WebhookRecord extends StoredRecord {
+  name: string;
+  toUrl: string;
+  eventTypes: WebhookEventType[];
+}
+
+/** Records in insertion (seq) order with O(1) lookup by id. */
+export class Collection<T extends StoredRecord> {
+  readonly items: T[] = [];
+  private readonly byId = new Map<string, T>();
+
+  add(record: T): T {
+    this.items.push(record);
+    this.byId.set(record.id, record);
+    return record;
+  }
+
+  get(id: string): T | undefined {
+    return this.byId.get(id);
+  }
+
+  remove(id: string): boolean {
+    if (!this.byId.delete(id)) return false;
+    const index = this.items.findIndex((r) => r.id === id);
+    if (index >= 0) this.items.splice(index, 1);
+    return true;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+}
+
+/** Everything one tenant owns, plus the indexes its handlers need. */
+export class TenantState {
+  readonly borrowers = new Collection<BorrowerRecord>();
+  readonly invoices = new Collection<InvoiceRecord>();
+  readonly loans = new Collection<LoanRecord>();
+  readonly payments = new Collection<PaymentRecord>();
+  readonly creditLines = new Collection<CreditLineRecord>();
+  readonly webhooks = new Collection<WebhookRecord>();
+
+  readonly borrowerByIdentifier = new Map<string, string>();
+  readonly invoicesByNumber = new Map<string, string[]>();
+  readonly loanBySalt = new Map<string, { loanId: string; bodyHash: string }>();
+  readonly paymentsByLoan = new Map<string, PaymentRecord[]>();
+  readonly creditLineByBorrowerIdentifier = new Map<string, string>();
+  readonly counterparties = new Map<string, { id: string; businessId: string }>();
+  readonly ibanOwner = new Map<string, string>();
+  readonly eligibility = new Map<string, EligibilityScenario>();
+  readonly documents = new Map<string, string>();
+  readonly counters = { validations: 0, cancels: 0 };
+  repaymentMode: RepaymentMode | undefined;
+
+  constructor(readonly key: string) {}
+}
+
+/** All tenants, plus global indexes for the tenant-less `/_emulator` controls. */
+export class EmulatorStore {
+  private readonly tenants = new Map<string, TenantState>();
+  private seq = 0;
+  /** loan id → tenant key, so `POST /_emulator/repayments` works without a bearer token. */
+  readonly loanTenant = new Map<string, string>();
+
+  /** The next insertion sequence number (global, strictly increasing). */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  /** The tenant's partition, created on first use. */
+  tenant(key: string): TenantState {
+    let state = this.tenants.get(key);
+    if (!state) {
+      state = new TenantState(key);
+      this.tenants.set(key, state);
+    }
+    return state;
+  }
+
+  /** The tenant's partition if it exists. */
+  findTenant(key: string): TenantState | undefined {
+    return this.tenants.get(key);
+  }
+
+  /** Every tenant (for inspection endpoints). */
+  allTenants(): IterableIterator<TenantState> {
+    return this.tenants.values();
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.tenants.clear();
+    this.loanTenant.clear();
+  }
+}
+
+/** Appends `value` to the array stored under `key`. */
+export function pushIndex<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
