@@ -1,0 +1,32 @@
+/**
+ * `createActivities({ defacto, log })`: one activity per Defacto endpoint the loan lifecycle uses, each
+ * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`). Register the result on a worker.
+ */
+import type { DefactoClient } from '../defacto';
+import type { Logger } from '../logging';
+import { borrowerActivities } from './borrowers';
+import { mapDefactoFailures } from './failures';
+import { invoiceActivities } from './invoices';
+import { loanActivities } from './loans';
+import { paymentActivities } from './payments';
+import type { LoanActivities } from './types';
+
+export type { LoanActivities } from './types';
+export { toApplicationFailure, type DefactoFailureDetails } from './failures';
+
+/** What the activities need: a Defacto client (no retries of its own) and a logger. */
+export interface ActivityDependencies {
+  readonly defacto: DefactoClient;
+  readonly log: Logger;
+}
+
+/** Builds the activities of the loan lifecycle. */
+export function createActivities({ defacto, log }: ActivityDependencies): LoanActivities {
+  const activities: LoanActivities = {
+    ...borrowerActivities(defacto, log),
+    ...invoiceActivities(defacto, log),
+    ...loanActivities(defacto, log),
+    ...paymentActivities(defacto),
+  };
+  return mapDefactoFailures(activities);
+}

@@ -1,0 +1,93 @@
+/**
+ * Loan activities: request (idempotent through `salt_id`), read, validate, cancel, event log. Validate and
+ * cancel are made idempotent by reading the loan back when Defacto refuses them: if the first attempt
+ * went through and only its reply was lost, the loan already is where we wanted it.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  DefactoBadRequestError, DefactoConflictError, DefactoValidationError, IdentifierTypeSchema, type DefactoClient,
+  type LoanApi,
+} from '../defacto';
+import type { Logger } from '../logging';
+import { VALIDATED_OR_BEYOND, type LoanEventsSummary, type LoanSnapshot, type LoanStatus } from '../domain/loan';
+import type { RequestLoanInput } from './types';
+import { loanSnapshot } from './summaries';
+
+function isStateRefusal(error: unknown): boolean {
+  return error instanceof DefactoBadRequestError || error instanceof DefactoConflictError || error instanceof DefactoValidationError;
+}
+
+/** Runs a state change; on a refusal, succeeds anyway when the loan already reached one of `reached`. */
+async function idempotentTransition(
+  defacto: DefactoClient,
+  loanId: string,
+  call: () => Promise<LoanApi>,
+  reached: readonly LoanStatus[],
+): Promise<LoanSnapshot> {
+  try {
+    return loanSnapshot(await call());
+  } catch (error) {
+    if (!isStateRefusal(error)) throw error;
+    const loan = await defacto.loans.get(loanId);
+    if (reached.includes(loan.status)) return loanSnapshot(loan);
+    throw error;
+  }
+}
+
+/** Loan activities bound to a client. */
+export function loanActivities(defacto: DefactoClient, log: Logger) {
+  return {
+    async requestLoan(input: RequestLoanInput): Promise<LoanSnapshot> {
+      // The account to be paid comes from the invoice, read here so no IBAN enters workflow history.
+      const invoice = await defacto.invoices.get(input.invoiceId);
+      const account = invoice.to_account_details;
+      if (!account) {
+        throw ApplicationFailure.create({
+          type: 'InvoiceWithoutAccount', nonRetryable: true,
+          message: 'the invoice has no account to be paid (to_account): a loan needs one as loan_to',
+        });
+      }
+      const identifierType = IdentifierTypeSchema.safeParse(input.borrower.identifierType);
+      const loan = await defacto.loans.request({
+        amount: input.amountCents,
+        currency: input.currency,
+        to_pay_at: input.toPayAt,
+        to_repay_at: input.toRepayAt,
+        loan_to: {
+          account_number: account.account_number,
+          account_number_type: account.account_number_type,
+          bank_identifier: account.bank_identifier,
+          bank_identifier_type: account.bank_identifier_type,
+        },
+        invoice_ids: [input.invoiceId],
+        borrower: { identifier: input.borrower.identifier, ...(identifierType.success ? { identifier_type: identifierType.data } : {}) },
+        auto_validate: input.autoValidate,
+        salt_id: input.saltId,
+        metadata: { workflow_id: input.workflowId },
+      });
+      log.info({ workflowId: input.workflowId, loanId: loan.id, status: loan.status }, 'loan requested');
+      return loanSnapshot(loan);
+    },
+
+    async getLoan({ loanId }: { readonly loanId: string }): Promise<LoanSnapshot> {
+      return loanSnapshot(await defacto.loans.get(loanId));
+    },
+
+    async validateLoan({ loanId }: { readonly loanId: string }): Promise<LoanSnapshot> {
+      const loan = await idempotentTransition(defacto, loanId, () => defacto.loans.validate(loanId), VALIDATED_OR_BEYOND);
+      log.info({ loanId, status: loan.status }, 'loan validated');
+      return loan;
+    },
+
+    async cancelLoan({ loanId }: { readonly loanId: string }): Promise<LoanSnapshot> {
+      const loan = await idempotentTransition(defacto, loanId, () => defacto.loans.cancel(loanId), ['CANCELED']);
+      log.info({ loanId, status: loan.status }, 'loan canceled');
+      return loan;
+    },
+
+    async listLoanEvents({ loanId }: { readonly loanId: string }): Promise<LoanEventsSummary> {
+      const events = await defacto.loans.events(loanId);
+      return { count: events.length, statuses: events.map((e) => e.status) };
+    },
+  };
+}

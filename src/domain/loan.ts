@@ -1,0 +1,255 @@
+/**
+ * The loan lifecycle in our own words: Defacto statuses we act on, the steps an operator sees, the small
+ * summaries activities return (never raw payloads, never personal data) and the outcome of a workflow.
+ * Pure: workflows import this module, so no Node builtins and nothing from `src/defacto`.
+ */
+import type { Currency } from './money';
+
+/** Defacto loan statuses (OpenAPI `LoanAPI.status`); test/activities checks they match the wire enum. */
+export const LOAN_STATUSES = [
+  'SUBMITTED', 'PENDING_VALIDATION', 'TO_VALIDATE', 'DECLINED', 'VALIDATED', 'CANCELED', 'SCHEDULED',
+  'INITIATED', 'TO_REPAY', 'TO_REPAY_FEES', 'CLOSED', 'ISSUE_DETECTED', 'DELETED',
+] as const;
+/** One of {@link LOAN_STATUSES}. */
+export type LoanStatus = (typeof LOAN_STATUSES)[number];
+
+/** Defacto borrower statuses (OpenAPI `APIBorrower.status`). */
+export const BORROWER_STATUSES = [
+  'TO_SIGN', 'SIGNED', 'SDD_SETUP', 'ALL_PAYMENT_SETUP', 'READY', 'BLOCKED', 'DEACTIVATED', 'PROHIBITED',
+] as const;
+/** One of {@link BORROWER_STATUSES}. */
+export type BorrowerStatus = (typeof BORROWER_STATUSES)[number];
+
+/** Defacto payment statuses (OpenAPI `PaymentApi.status`). */
+export const PAYMENT_STATUSES = ['PROPOSED', 'SCHEDULED', 'INSTRUCTED', 'IN_TRANSIT', 'PAID', 'FAILED', 'CANCELED'] as const;
+/** One of {@link PAYMENT_STATUSES}. */
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** Sandbox scenarios, encoded by Defacto in the IBAN of the account to be paid. */
+export const SCENARIOS = ['SUCCESS', 'SUCCESS_ONE_DAY_LATER', 'FAIL', 'REJECT', 'CANCEL'] as const;
+/** One of {@link SCENARIOS}. */
+export type Scenario = (typeof SCENARIOS)[number];
+
+/**
+ * Statuses in which Defacto accepts `POST /loan/{id}/cancel`: TO_VALIDATE, VALIDATED, SCHEDULED per the
+ * OpenAPI description, plus PENDING_VALIDATION, which the PENDING_VALIDATION migration guide asks partners
+ * to offer too.
+ */
+export const CANCELLABLE_LOAN_STATUSES: readonly LoanStatus[] = ['PENDING_VALIDATION', 'TO_VALIDATE', 'VALIDATED', 'SCHEDULED'];
+/** Statuses a loan never leaves. */
+export const TERMINAL_LOAN_STATUSES: readonly LoanStatus[] = ['DECLINED', 'CANCELED', 'CLOSED', 'DELETED', 'ISSUE_DETECTED'];
+/** Statuses that prove the offer was validated (by us, an operator or `auto_validate`). */
+export const VALIDATED_OR_BEYOND: readonly LoanStatus[] = [
+  'VALIDATED', 'SCHEDULED', 'INITIATED', 'TO_REPAY', 'TO_REPAY_FEES', 'CLOSED', 'ISSUE_DETECTED',
+];
+/** Statuses after the money reached the beneficiary. */
+export const DISBURSED_OR_BEYOND: readonly LoanStatus[] = ['TO_REPAY', 'TO_REPAY_FEES', 'CLOSED'];
+
+/** Whether an operator may still cancel a loan in this status. */
+export function isCancellable(status: LoanStatus | undefined): boolean {
+  return status !== undefined && CANCELLABLE_LOAN_STATUSES.includes(status);
+}
+
+/** Whether the loan reached an end state. */
+export function isTerminal(status: LoanStatus): boolean {
+  return TERMINAL_LOAN_STATUSES.includes(status);
+}
+
+/**
+ * Position of a status along the happy path; used to never move the observed state backwards when an
+ * older poll answer or a late webhook arrives. Terminal side branches rank after the path they leave.
+ */
+export function loanStatusRank(status: LoanStatus): number {
+  const order: Record<LoanStatus, number> = {
+    SUBMITTED: 0, PENDING_VALIDATION: 1, TO_VALIDATE: 2, VALIDATED: 3, SCHEDULED: 4, INITIATED: 5,
+    TO_REPAY: 6, TO_REPAY_FEES: 7, CLOSED: 8, DECLINED: 9, CANCELED: 9, ISSUE_DETECTED: 9, DELETED: 9,
+  };
+  return order[status];
+}
+
+/** The lifecycle steps, in order, as shown by `progressQuery` and the `LifecycleStep` search attribute. */
+export const LIFECYCLE_STEPS = [
+  'BORROWER_REGISTERED',
+  'CONTRACT_AVAILABLE',
+  'INVOICE_CREATED',
+  'LOAN_REQUESTED',
+  'CONDITIONS_REVIEWED',
+  'VALIDATED',
+  'DISBURSED',
+  'REPAID',
+  'CREDIT_LINE_AFTER',
+] as const;
+/** One of {@link LIFECYCLE_STEPS}. */
+export type LifecycleStep = (typeof LIFECYCLE_STEPS)[number];
+/** `LifecycleStep` search-attribute value once the workflow has an outcome. */
+export const FINISHED_STEP = 'FINISHED';
+
+/** Where a step stands. `SKIPPED`: not reached because the loan ended earlier. */
+export type StepStatus = 'PENDING' | 'ACTIVE' | 'DONE' | 'SKIPPED' | 'FAILED';
+
+/** One step with workflow-clock timestamps (ISO 8601). */
+export interface StepProgress {
+  readonly status: StepStatus;
+  readonly startedAt?: string;
+  readonly completedAt?: string;
+  /** A short, non-personal note (e.g. "signed via /sign", "auto-validated by Defacto"). */
+  readonly note?: string;
+}
+
+/** A borrower as the lifecycle needs it: company identity and status, no director or bank data. */
+export interface BorrowerSummary {
+  readonly id: string;
+  readonly identifier: string;
+  readonly identifierType: string | null;
+  readonly name: string | null;
+  readonly status: BorrowerStatus | null;
+  readonly statusReason: string | null;
+  readonly signedAt: string | null;
+}
+
+/** Public company data, enough to register a borrower (what the sandbox generator returns, minus people and IBANs). */
+export interface BusinessProfile {
+  readonly identifier: string;
+  readonly identifierType: string | null;
+  readonly name: string | null;
+  readonly country: string;
+}
+
+/** Whether the borrower's contract can be downloaded; the pre-signed link itself is never kept. */
+export interface ContractAvailability {
+  readonly available: boolean;
+  /** Expiry of the temporary link when Defacto encodes it in the URL. */
+  readonly expiresAt: string | null;
+}
+
+/** An invoice as the lifecycle needs it (no document, no bank details). */
+export interface InvoiceSummary {
+  readonly id: string;
+  readonly invoiceNumber: string;
+  readonly status: string | null;
+  readonly amountCents: number;
+  readonly currency: Currency;
+  readonly issuedAt: string | null;
+  readonly dueAt: string | null;
+  readonly sellerIdentifier: string | null;
+  readonly buyerIdentifier: string | null;
+}
+
+/** The parts of a Defacto loan the workflow decides on and reports. */
+export interface LoanSnapshot {
+  readonly id: string;
+  readonly status: LoanStatus;
+  readonly amountCents: number;
+  readonly currency: Currency;
+  readonly feesEstimatedCents: number | null;
+  readonly toPayAt: string;
+  readonly toRepayAt: string;
+  readonly paidAt: string | null;
+  readonly closedAt: string | null;
+  readonly repaidAmountCents: number;
+  readonly repaidNominalCents: number;
+  readonly paidInterestsCents: number;
+  readonly denialReason: string | null;
+}
+
+/** One payment linked to a loan. */
+export interface PaymentSummary {
+  readonly id: string;
+  readonly type: string;
+  readonly status: PaymentStatus;
+  readonly amountCents: number;
+  readonly currency: Currency;
+  readonly paidAt: string | null;
+  readonly failureReason: string | null;
+}
+
+/** A borrower's credit line balances at one moment. */
+export interface CreditLineSummary {
+  readonly id: string | null;
+  readonly currency: Currency;
+  readonly poolAmountCents: number | null;
+  readonly balanceAvailableCents: number | null;
+  readonly feesDailyRate: number | null;
+}
+
+/** The loan's event log, reduced to what an operator reads in the result. */
+export interface LoanEventsSummary {
+  readonly count: number;
+  readonly statuses: readonly string[];
+}
+
+/** Who ended a loan before disbursement. */
+export type CanceledBy = 'operator' | 'policy' | 'deadline' | 'defacto';
+
+/**
+ * Business outcomes of the lifecycle, returned (not thrown). Technical failures fail the workflow instead.
+ */
+export type LoanOutcome =
+  | {
+      readonly status: 'CLOSED';
+      readonly loanId: string;
+      readonly amountCents: number;
+      readonly currency: Currency;
+      readonly feesCents: number;
+      readonly repaidAmountCents: number;
+      readonly repaidNominalCents: number;
+      readonly paidInterestsCents: number;
+      readonly closedAt: string | null;
+      readonly payments: readonly PaymentSummary[];
+      readonly eventCount: number;
+      readonly creditLineBefore: CreditLineSummary | null;
+      readonly creditLineAfter: CreditLineSummary | null;
+    }
+  | { readonly status: 'DECLINED'; readonly loanId: string | null; readonly denialReason: string | null }
+  | {
+      readonly status: 'PAYMENT_FAILED';
+      readonly loanId: string;
+      readonly loanStatus: LoanStatus;
+      readonly failedPayment: PaymentSummary | null;
+    }
+  | { readonly status: 'CANCELED'; readonly loanId: string | null; readonly canceledBy: CanceledBy; readonly reason: string };
+
+/** The outcome status alone. */
+export type OutcomeStatus = LoanOutcome['status'];
+
+/** How the conditions were (or are being) reviewed. */
+export interface ConditionsReview {
+  readonly mode: 'auto' | 'policy' | 'operator';
+  readonly withinPolicy: boolean | null;
+  readonly reasons: readonly string[];
+  readonly feeRatePercent: number | null;
+  readonly durationDays: number | null;
+  /** When the operator window closes (workflow clock), while waiting for a decision. */
+  readonly deadlineAt: string | null;
+  readonly decision: 'approved' | 'rejected' | 'expired' | null;
+  readonly decidedBy: 'api' | 'policy' | 'operator' | 'deadline' | null;
+}
+
+/** Everything `progressQuery` returns: small, serialisable, free of personal data. */
+export interface LoanProgress {
+  readonly workflowId: string;
+  readonly currentStep: LifecycleStep | typeof FINISHED_STEP;
+  readonly steps: Readonly<Record<LifecycleStep, StepProgress>>;
+  readonly borrower: BorrowerSummary | null;
+  readonly contract: ContractAvailability | null;
+  readonly invoice: InvoiceSummary | null;
+  readonly loan: LoanSnapshot | null;
+  readonly review: ConditionsReview | null;
+  /** True while an operator may call `approveConditionsUpdate` / `rejectConditionsUpdate`. */
+  readonly awaitingOperator: boolean;
+  readonly creditLineBefore: CreditLineSummary | null;
+  readonly creditLineAfter: CreditLineSummary | null;
+  readonly repaymentLate: boolean;
+  readonly polls: number;
+  readonly lastPolledAt: string | null;
+  readonly eventsSeen: number;
+  readonly runs: number;
+  readonly outcome: LoanOutcome | null;
+}
+
+/** A fresh progress record where every step is pending. */
+export function initialSteps(): Record<LifecycleStep, StepProgress> {
+  const steps = {} as Record<LifecycleStep, StepProgress>;
+  for (const step of LIFECYCLE_STEPS) steps[step] = { status: 'PENDING' };
+  return steps;
+}

@@ -1,0 +1,38 @@
+/**
+ * Activity options per class of Defacto call: explicit timeouts and one retry policy each. Fail-fast error
+ * classes are listed by name (workflows may not import `src/defacto`); test/activities checks this list
+ * against `NON_RETRYABLE_ERROR_TYPES` of the client's retry policy.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+
+/** Failure types Temporal must not retry: repeating the same request cannot help. */
+export const NON_RETRYABLE_DEFACTO_ERRORS = [
+  'DefactoValidationError', 'DefactoBadRequestError', 'DefactoAuthError', 'DefactoBusinessRefusalError',
+  'DefactoNotFoundError', 'DefactoConflictError', 'DefactoContractError', 'DefactoUnexpectedError',
+] as const;
+
+/**
+ * Unlimited attempts on transient failures (rate limit, 5xx, timeouts, network), capped back-off; a
+ * `Retry-After` overrides the delay through the failure's `nextRetryDelay`.
+ */
+const retry: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: [...NON_RETRYABLE_DEFACTO_ERRORS],
+};
+
+/**
+ * GETs: side-effect free, retried freely. The timeout exceeds the client's own per-request timeout
+ * (30 s by default), so a slow Defacto surfaces as `DefactoTimeoutError`, not as an opaque Temporal timeout.
+ */
+export const readOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', retry };
+
+/**
+ * Creations (`POST /borrowers`, `/invoices`, `/loans`, which Defacto may hold for 30 s before a 504) and
+ * the generators: each activity looks up by natural key or sends `salt_id`, so a retry never creates twins.
+ */
+export const createOptions: ActivityOptions = { startToCloseTimeout: '75 seconds', retry };
+
+/** State changes (`sign`, `validate`, `cancel`): idempotent by reading the status back after a refusal. */
+export const commandOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', retry };

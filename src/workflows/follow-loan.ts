@@ -1,0 +1,264 @@
+/**
+ * From the loan request to its outcome: follows the status with durable timers (polling is the source of
+ * truth, Defacto events only wake it early), reviews the conditions, applies operator commands, and turns
+ * the end state into a {@link LoanOutcome}.
+ */
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import {
+  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable,
+  type CanceledBy, type LoanOutcome, type LoanSnapshot, type LoanStatus,
+} from '../domain/loan';
+import { evaluateOffer } from '../domain/policy';
+import { commandActivities, reads, waitForChange, type LifecycleContext } from './context';
+import { isPastDue, nextPollDelay } from './poll-schedule';
+
+/** Follows the loan until it ends; returns the business outcome. */
+export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
+  const { state } = ctx;
+  for (;;) {
+    await applyOperatorCancel(ctx);
+    const loan = currentLoan(ctx);
+    markStepsFor(ctx, loan.status);
+    state.syncSearchAttributes();
+    switch (loan.status) {
+      case 'DECLINED':
+        return declined(ctx, loan);
+      case 'CANCELED':
+      case 'DELETED':
+        return canceled(ctx, loan, ctx.state.cancelRequestedBy ?? 'defacto', ctx.state.cancelReason ?? `loan ${loan.status} by Defacto`);
+      case 'ISSUE_DETECTED':
+        return paymentFailed(ctx, loan);
+      case 'CLOSED':
+        return closed(ctx, loan);
+      case 'TO_VALIDATE': {
+        const acted = await reviewConditions(ctx, loan);
+        if (acted) continue;
+        break;
+      }
+      default:
+        break;
+    }
+    await waitThenPoll(ctx);
+  }
+}
+
+function currentLoan(ctx: LifecycleContext): LoanSnapshot {
+  if (!ctx.state.loan) throw ApplicationFailure.nonRetryable('no loan to follow', 'LifecycleInvariantError');
+  return ctx.state.loan;
+}
+
+/** Steps follow the observed status (several at once when Defacto moved fast between two polls). */
+function markStepsFor(ctx: LifecycleContext, status: LoanStatus): void {
+  const { state } = ctx;
+  if (status === 'TO_VALIDATE') state.start('CONDITIONS_REVIEWED');
+  if (VALIDATED_OR_BEYOND.includes(status)) {
+    if (!state.review) {
+      state.review = {
+        mode: 'auto', withinPolicy: null, reasons: [], feeRatePercent: null, durationDays: null, deadlineAt: null,
+        decision: 'approved', decidedBy: 'api',
+      };
+    }
+    state.complete('CONDITIONS_REVIEWED', reviewNote(ctx));
+    state.complete('VALIDATED');
+    state.start('DISBURSED');
+  }
+  if (DISBURSED_OR_BEYOND.includes(status)) {
+    const paidAt = state.loan?.paidAt;
+    state.complete('DISBURSED', paidAt ? `paid at ${paidAt}` : 'loan TO_REPAY');
+    state.start('REPAID');
+  }
+  if (status === 'CLOSED') state.complete('REPAID');
+}
+
+function reviewNote(ctx: LifecycleContext): string {
+  const review = ctx.state.review;
+  if (!review || review.decidedBy === 'api') return 'validated by Defacto (auto_validate)';
+  if (review.decidedBy === 'policy') return 'within policy: validated by the workflow';
+  return `approved by an operator${review.withinPolicy === false ? ` (outside policy: ${review.reasons.join('; ')})` : ''}`;
+}
+
+/**
+ * The loan waits in TO_VALIDATE for consent. Within policy (and no approval required) the workflow
+ * validates; otherwise it waits for an operator until the review deadline, then cancels. Returns true
+ * when it changed the loan (the caller re-evaluates at once).
+ */
+async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Promise<boolean> {
+  const { state, request, commands } = ctx;
+  const policy = request.loan.acceptancePolicy;
+  if (!state.review) {
+    const verdict = evaluateOffer(loan, policy);
+    const automatic = verdict.withinPolicy && !policy.requireOperatorApproval;
+    state.review = {
+      mode: automatic ? 'policy' : 'operator',
+      withinPolicy: verdict.withinPolicy,
+      reasons: verdict.reasons,
+      feeRatePercent: Number.isFinite(verdict.feeRatePercent) ? verdict.feeRatePercent : null,
+      durationDays: Number.isFinite(verdict.durationDays) ? verdict.durationDays : null,
+      deadlineAt: automatic ? null : new Date(Date.now() + request.loan.deadlines.conditionsReviewMs).toISOString(),
+      decision: automatic ? 'approved' : null,
+      decidedBy: automatic ? 'policy' : null,
+    };
+    if (automatic) {
+      state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
+      return true;
+    }
+    state.awaitingOperator = true;
+    state.syncSearchAttributes();
+    log.info('conditions await an operator decision', { withinPolicy: verdict.withinPolicy, reasons: verdict.reasons });
+  }
+  if (!state.awaitingOperator) return false;
+
+  const decision = commands.decision;
+  if (decision && !decision.settlement) {
+    try {
+      if (decision.kind === 'approve') {
+        state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
+        state.review = { ...state.review, decision: 'approved', decidedBy: 'operator' };
+      } else {
+        state.cancelRequestedBy = 'operator';
+        state.cancelReason = decision.reason ?? 'conditions rejected by an operator';
+        state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+        state.review = { ...state.review, decision: 'rejected', decidedBy: 'operator' };
+      }
+    } catch (error) {
+      decision.settlement = refusal(error);
+      throw error;
+    }
+    state.awaitingOperator = false;
+    decision.settlement = { ok: true, result: { loanId: loan.id, loanStatus: currentLoan(ctx).status } };
+    return true;
+  }
+
+  const deadline = state.review.deadlineAt === null ? Number.POSITIVE_INFINITY : Date.parse(state.review.deadlineAt);
+  if (Date.now() >= deadline) {
+    state.cancelRequestedBy = 'deadline';
+    state.cancelReason = 'no operator decision before the review deadline';
+    state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+    state.review = { ...state.review, decision: 'expired', decidedBy: 'deadline' };
+    state.awaitingOperator = false;
+    return true;
+  }
+  return false;
+}
+
+/** Applies a pending `cancelLoanUpdate`; a refusal by Defacto fails the update, not the lifecycle. */
+async function applyOperatorCancel(ctx: LifecycleContext): Promise<void> {
+  const { state, commands } = ctx;
+  const pending = commands.cancel;
+  if (!pending || pending.settlement) return;
+  const loan = currentLoan(ctx);
+  if (!isCancellable(loan.status)) {
+    pending.settlement = { ok: false, type: 'LoanNotCancellable', message: `the loan cannot be canceled in status ${loan.status}` };
+    return;
+  }
+  try {
+    const snapshot = await commandActivities.cancelLoan({ loanId: loan.id });
+    state.applyLoan(snapshot);
+    state.cancelRequestedBy = 'operator';
+    state.cancelReason = pending.reason ?? 'canceled by an operator';
+    if (state.awaitingOperator) {
+      state.awaitingOperator = false;
+      if (state.review) state.review = { ...state.review, decision: 'rejected', decidedBy: 'operator' };
+    }
+    pending.settlement = { ok: true, result: { loanId: loan.id, loanStatus: snapshot.status } };
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    pending.settlement = refusal(error);
+    state.applyLoan(await reads.getLoan({ loanId: loan.id }));
+  }
+}
+
+function refusal(error: unknown): { ok: false; type: string; message: string } {
+  const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  return {
+    ok: false,
+    type: cause?.type ?? 'DefactoCallFailed',
+    message: cause?.message ?? (error instanceof Error ? error.message : 'the call to Defacto failed'),
+  };
+}
+
+/** Waits per the poll schedule (or less, up to the review deadline), then reads the loan. */
+async function waitThenPoll(ctx: LifecycleContext): Promise<void> {
+  const { state, request } = ctx;
+  const loan = currentLoan(ctx);
+  const nowMs = Date.now();
+  const pastDue = isPastDue({ status: loan.status, nowMs, toRepayAt: loan.toRepayAt });
+  const phase = `${loan.status}:${pastDue ? 'due' : 'not-due'}`;
+  // The first look at a new phase is immediate: Defacto often moves on within moments of a change
+  // (ours or its own), and one read is cheaper than a timer. Then the schedule applies.
+  const freshPhase = phase !== state.backoffPhase;
+  if (freshPhase) {
+    state.backoffPhase = phase;
+    state.attempt = 0;
+  }
+  if (pastDue && !state.repaymentLate && nowMs >= Date.parse(loan.toRepayAt) + request.loan.deadlines.repaymentFollowUpMs) {
+    state.repaymentLate = true;
+    log.warn('repayment is late', { loanId: loan.id });
+  }
+  let delay = nextPollDelay(request.loan.pollSchedule, {
+    status: loan.status, nowMs, toPayAt: loan.toPayAt, toRepayAt: loan.toRepayAt, attempt: state.attempt, late: state.repaymentLate,
+  });
+  const deadlineAt = state.awaitingOperator ? state.review?.deadlineAt : null;
+  if (deadlineAt) delay = Math.min(delay, Math.max(1, Date.parse(deadlineAt) - nowMs));
+  if (!freshPhase) {
+    const early = await waitForChange(ctx, delay);
+    state.attempt += 1;
+    if (early && ctx.commands.pending()) return;
+  }
+  const snapshot = await reads.getLoan({ loanId: loan.id });
+  state.polls += 1;
+  state.lastPolledAt = state.now();
+  state.applyLoan(snapshot);
+}
+
+function declined(ctx: LifecycleContext, loan: LoanSnapshot): LoanOutcome {
+  ctx.state.fail('CONDITIONS_REVIEWED', `declined by Defacto: ${loan.denialReason ?? 'no reason given'}`);
+  return { status: 'DECLINED', loanId: loan.id, denialReason: loan.denialReason };
+}
+
+function canceled(ctx: LifecycleContext, loan: LoanSnapshot, by: CanceledBy, reason: string): LoanOutcome {
+  const step = ctx.state.currentStep();
+  const note = `canceled (${by}): ${reason}`;
+  if (step !== 'FINISHED') {
+    if (by === 'defacto') ctx.state.fail(step, note);
+    else ctx.state.complete(step, note);
+  }
+  return { status: 'CANCELED', loanId: loan.id, canceledBy: by, reason };
+}
+
+async function paymentFailed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOutcome> {
+  const payments = await reads.listPayments({ loanId: loan.id });
+  const failedPayment = payments.find((p) => p.type === 'LOAN_PAYMENT' && p.status === 'FAILED')
+    ?? payments.find((p) => p.status === 'FAILED') ?? null;
+  ctx.state.fail('DISBURSED', `disbursement failed: ${failedPayment?.failureReason ?? 'loan ISSUE_DETECTED'}`);
+  return { status: 'PAYMENT_FAILED', loanId: loan.id, loanStatus: loan.status, failedPayment };
+}
+
+async function closed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOutcome> {
+  const { state } = ctx;
+  state.start('CREDIT_LINE_AFTER');
+  const identifier = state.borrower?.identifier;
+  const [payments, events, creditLineAfter] = await Promise.all([
+    reads.listPayments({ loanId: loan.id }),
+    reads.listLoanEvents({ loanId: loan.id }),
+    identifier ? reads.getCreditLines({ borrowerIdentifier: identifier }) : Promise.resolve(null),
+  ]);
+  state.creditLineAfter = creditLineAfter;
+  state.complete('CREDIT_LINE_AFTER');
+  const feesCents = loan.paidInterestsCents > 0 ? loan.paidInterestsCents : Math.max(0, loan.repaidAmountCents - loan.repaidNominalCents);
+  return {
+    status: 'CLOSED',
+    loanId: loan.id,
+    amountCents: loan.amountCents,
+    currency: loan.currency,
+    feesCents,
+    repaidAmountCents: loan.repaidAmountCents,
+    repaidNominalCents: loan.repaidNominalCents,
+    paidInterestsCents: loan.paidInterestsCents,
+    closedAt: loan.closedAt,
+    payments,
+    eventCount: events.count,
+    creditLineBefore: state.creditLineBefore,
+    creditLineAfter,
+  };
+}

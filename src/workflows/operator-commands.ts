@@ -1,0 +1,101 @@
+/**
+ * Message handlers of the lifecycle. Updates only *record* a command (after their validator accepted it)
+ * and wait for the main loop to carry it out, so every call to Defacto happens in one place, in order;
+ * the update then returns the loan's new status or fails with the reason Defacto gave.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { isCancellable, LOAN_STATUSES, loanStatusRank, type LoanStatus } from '../domain/loan';
+import type { LifecycleState } from './lifecycle-state';
+import {
+  approveConditionsUpdate, cancelLoanUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate,
+  type ConditionsDecisionResult, type OperatorNote,
+} from './messages';
+
+/** How the main loop settled a command. */
+export type Settlement =
+  | { readonly ok: true; readonly result: ConditionsDecisionResult }
+  | { readonly ok: false; readonly type: string; readonly message: string };
+
+/** A recorded operator command and, once handled, its settlement. */
+interface Pending<K extends string> {
+  readonly kind: K;
+  readonly reason: string | null;
+  settlement: Settlement | null;
+}
+
+/** Commands waiting for the main loop, plus the wake-up flag set by Defacto events. */
+export class OperatorCommands {
+  decision: Pending<'approve' | 'reject'> | null = null;
+  cancel: Pending<'cancel'> | null = null;
+  /** Set by a new Defacto event: poll now instead of at the next timer. */
+  wake = false;
+
+  /** True while a command waits for the main loop. */
+  pending(): boolean {
+    return (this.decision !== null && this.decision.settlement === null) || (this.cancel !== null && this.cancel.settlement === null);
+  }
+
+  /** Settles every open command with a refusal (the loan ended before they could be applied). */
+  refuseOpen(message: string): void {
+    const refusal: Settlement = { ok: false, type: 'LoanLifecycleEnded', message };
+    if (this.decision && !this.decision.settlement) this.decision.settlement = refusal;
+    if (this.cancel && !this.cancel.settlement) this.cancel.settlement = refusal;
+  }
+}
+
+function unwrap(settlement: Settlement): ConditionsDecisionResult {
+  if (settlement.ok) return settlement.result;
+  throw ApplicationFailure.create({ type: settlement.type, message: settlement.message, nonRetryable: true });
+}
+
+function isLoanStatus(value: string): value is LoanStatus {
+  return (LOAN_STATUSES as readonly string[]).includes(value);
+}
+
+/** Registers the query, the three updates (with validators) and the event signal. */
+export function registerHandlers(state: LifecycleState, commands: OperatorCommands): void {
+  setHandler(progressQuery, () => state.progress());
+
+  const decide = (kind: 'approve' | 'reject') => async (note: OperatorNote): Promise<ConditionsDecisionResult> => {
+    const pending: Pending<'approve' | 'reject'> = { kind, reason: note?.reason ?? null, settlement: null };
+    commands.decision = pending;
+    await condition(() => pending.settlement !== null);
+    commands.decision = null;
+    return unwrap(pending.settlement as Settlement);
+  };
+  const reviewValidator = (_note: OperatorNote): void => {
+    if (!state.awaitingOperator || commands.decision !== null || state.outcome !== null) {
+      throw new Error(`no loan offer is awaiting an operator decision (current step: ${state.currentStep()})`);
+    }
+  };
+  setHandler(approveConditionsUpdate, decide('approve'), { validator: reviewValidator });
+  setHandler(rejectConditionsUpdate, decide('reject'), { validator: reviewValidator });
+
+  setHandler(
+    cancelLoanUpdate,
+    async (note: OperatorNote): Promise<ConditionsDecisionResult> => {
+      const pending: Pending<'cancel'> = { kind: 'cancel', reason: note?.reason ?? null, settlement: null };
+      commands.cancel = pending;
+      await condition(() => pending.settlement !== null);
+      commands.cancel = null;
+      return unwrap(pending.settlement as Settlement);
+    },
+    {
+      validator: (_note: OperatorNote): void => {
+        const status = state.loan?.status;
+        if (state.outcome !== null || commands.cancel !== null || !isCancellable(status)) {
+          throw new Error(`the loan cannot be canceled in status ${status ?? '(not requested yet)'}`);
+        }
+      },
+    },
+  );
+
+  setHandler(defactoEventSignal, (event) => {
+    const loan = state.loan;
+    if (!loan || event.loanId !== loan.id) return;
+    if (!state.rememberEvent(`${event.loanId}|${event.eventType}|${event.status}|${event.timestamp}`)) return;
+    // An old loan status says nothing new; payment events (other statuses) always deserve a look.
+    if (isLoanStatus(event.status) && loanStatusRank(event.status) <= loanStatusRank(loan.status)) return;
+    commands.wake = true;
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Lifecycle test harness: the run's shared dev server, one emulator per test file, and per test a fresh
+ * tenant (API key), task queue and worker built by the production `runWorker`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { EmulatorOptions } from '../../src/emulator/app';
+import { DefactoClient } from '../../src/defacto';
+import type { LoanProgress } from '../../src/domain/loan';
+import { parseLoanRequest, type LoanRequestInput } from '../../src/domain/schemas';
+import { createLogger } from '../../src/logging';
+import { startLoan, type StartedLoan } from '../../src/starter';
+import { runWorker, type RunningWorker } from '../../src/worker';
+import type { loanLifecycleWorkflow } from '../../src/workflows';
+import { progressQuery } from '../../src/workflows/messages';
+import { startEmulator, type RunningEmulator } from '../helpers/emulator';
+import { bundleOnce, eventually, testEnv, uniqueTaskQueue, type TestEnv } from '../helpers/temporal';
+import { emulatorControls, type EmulatorControls } from '../activities/emulator-controls';
+
+/** Fast polling for tests: the emulator answers instantly, so the lifecycle takes a few hundred ms. */
+export const FAST_POLLING = { initialMs: 50, maxMs: 200, multiplier: 2, idleCheckMs: 300 } as const;
+
+const quiet = createLogger({ level: 'silent' });
+
+/** One test's world. */
+export interface LifecycleWorld {
+  readonly env: TestEnv;
+  readonly emulator: RunningEmulator;
+  readonly controls: EmulatorControls;
+  readonly defacto: DefactoClient;
+  readonly taskQueue: string;
+  worker: RunningWorker;
+  /** Validates the request like the starter, then starts it (fast polling unless the request says otherwise). */
+  start(request: LoanRequestInput): Promise<StartedLoan>;
+  /** A new worker on the same task queue (after `worker.stop()`). */
+  restartWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts an emulator for a test file; close it in `afterAll`. */
+export function fileEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({ timing: 'instant', ...options });
+}
+
+/** A fresh tenant, task queue and worker against `emulator`. */
+export async function lifecycleWorld(emulator: RunningEmulator): Promise<LifecycleWorld> {
+  const env = await testEnv();
+  const apiKey = `tenant-${randomUUID()}`;
+  const defacto = new DefactoClient({ baseUrl: emulator.url, apiKey });
+  const taskQueue = uniqueTaskQueue('loan');
+  const workflowBundle = await bundleOnce();
+  const newWorker = () => runWorker({
+    connection: env.nativeConnection, namespace: env.namespace, taskQueue, defacto, workflowBundle,
+    shutdownSignals: [], logger: quiet,
+    workerOptions: {
+      workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },
+      shutdownGraceTime: '2s',
+    },
+  });
+  const world: LifecycleWorld = {
+    env, emulator, defacto, taskQueue,
+    controls: emulatorControls(emulator.url, apiKey),
+    worker: await newWorker(),
+    async start(input) {
+      const withPolling: LoanRequestInput = {
+        ...input,
+        requestReference: input.requestReference ?? `t-${randomUUID().slice(0, 12)}`,
+        loan: { ...input.loan, pollSchedule: { ...FAST_POLLING, ...input.loan?.pollSchedule } },
+      };
+      const parsed = parseLoanRequest(withPolling);
+      if (!parsed.ok) throw parsed.error;
+      return startLoan(env.client, parsed.value, { taskQueue });
+    },
+    async restartWorker() {
+      world.worker = await newWorker();
+    },
+    async close() {
+      await world.worker.stop();
+    },
+  };
+  return world;
+}
+
+/** Waits until the progress satisfies `predicate`; returns that progress. */
+export function progressUntil(
+  handle: WorkflowHandle<typeof loanLifecycleWorkflow>,
+  predicate: (p: LoanProgress) => boolean,
+  timeoutMs = 20_000,
+): Promise<LoanProgress> {
+  return eventually(async () => {
+    const progress = await handle.query(progressQuery);
+    if (!predicate(progress)) throw new Error(`progress not reached yet: ${progress.currentStep} / ${progress.loan?.status ?? '-'}`);
+    return progress;
+  }, { timeoutMs, intervalMs: 50 });
+}
+
+/** Number of events in the workflow's history (all runs' last run when `runId` is not given). */
+export async function historyLength(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return history.events?.length ?? 0;
+}
