@@ -25,7 +25,7 @@ const workflowForbiddenImports = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'coverage/**', 'test/replay/histories/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '.cache/**', '**/*.tmp.ts', 'coverage/**', 'test/replay/histories/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
