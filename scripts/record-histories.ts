@@ -1,0 +1,255 @@
+/**
+ * `npm run histories:record`: re-records the replay corpus. On a fresh dev server, with the emulator
+ * (instant timing unless a scenario says otherwise) and a worker running the real activities, it runs
+ * every scenario of `test/replay/scenarios.ts` end to end, checks each history shows what the scenario is
+ * named after and carries no secret, and only then replaces `test/replay/histories/` (histories plus
+ * `manifest.json`). Nothing is written when any scenario fails.
+ *
+ *   npm run histories:record                          # all scenarios, replaces the corpus
+ *   npm run histories:record -- --only success fail   # dry run of some scenarios, writes nothing
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefactoClient } from '../src/defacto';
+import { startDevServer, type DevServer } from '../src/dev-server';
+import type { LoanOutcome, LoanProgress } from '../src/domain/loan';
+import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
+import { buildEmulator } from '../src/emulator/app';
+import { startHttpEdge, type HttpEdge } from '../src/http/edge';
+import { createLogger } from '../src/logging';
+import { startLoan } from '../src/starter';
+import { installTemporalRuntime } from '../src/temporal-runtime';
+import { loanWorkflowBundle, runWorker } from '../src/worker';
+import type { loanLifecycleWorkflow } from '../src/workflows';
+import { progressQuery } from '../src/workflows/messages';
+import {
+  HISTORIES_DIR, MANIFEST_FILE, historyFiles, historyStrings, type Manifest, type RecordedHistory,
+} from '../test/replay/history-files';
+import { historyToJson } from '../test/replay/history-json';
+import { REPLAY_SCENARIOS, type JsonHistory, type ReplayScenario } from '../test/replay/scenarios';
+
+/** Polling of recorded runs unless a scenario sets its own: fast, like the lifecycle tests. */
+const FAST_POLLING = { initialMs: 50, maxMs: 200, multiplier: 2, idleCheckMs: 300 } as const;
+const SCENARIO_TIMEOUT_MS = 60_000;
+const WORKFLOW_TYPE = 'loanLifecycleWorkflow';
+
+const quiet = createLogger({ level: 'silent' });
+
+interface Secrets {
+  readonly apiKey: string;
+  readonly webhookToken: string;
+  readonly backofficeToken: string;
+}
+
+interface RecordedFile {
+  readonly entry: RecordedHistory;
+  readonly json: string;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = SCENARIO_TIMEOUT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function emulatorCall(baseUrl: string, path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path} → HTTP ${response.status}`);
+}
+
+/** Every run of the workflow, first to last (following continue-as-new). */
+async function runHistories(client: Client, workflowId: string, firstRunId: string): Promise<{ runId: string; json: string }[]> {
+  const runs: { runId: string; json: string }[] = [];
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const handle: WorkflowHandle = client.workflow.getHandle(workflowId, runId);
+    const json = historyToJson(await handle.fetchHistory());
+    runs.push({ runId, json });
+    const closing = (JSON.parse(json) as JsonHistory).events.at(-1) ?? {};
+    const continued = closing['workflowExecutionContinuedAsNewEventAttributes'] as { newExecutionRunId?: string } | undefined;
+    runId = continued?.newExecutionRunId;
+  }
+  return runs;
+}
+
+function assertNoSecrets(json: string, secrets: Secrets, file: string): void {
+  const strings = historyStrings(JSON.parse(json));
+  for (const [name, secret] of Object.entries(secrets)) {
+    if (strings.some((s) => s.includes(secret))) throw new Error(`${file} contains the ${name}: refusing to write it`);
+  }
+}
+
+/** Runs one scenario on its own emulator, worker and task queue; returns its history files. */
+async function recordScenario(
+  scenario: ReplayScenario, server: DevServer, connections: { native: NativeConnection; client: Client },
+  bundle: WorkflowBundleWithSourceMap, secrets: Secrets,
+): Promise<RecordedFile[]> {
+  const emulator = await buildEmulator({ timing: 'instant', ...scenario.emulator, logger: false });
+  const emulatorUrl = await emulator.listen({ host: '127.0.0.1', port: 0 });
+  const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: secrets.apiKey, retry: 'none' });
+  const taskQueue = `replay-recording-${scenario.name}-${randomUUID().slice(0, 8)}`;
+  let edge: HttpEdge | undefined;
+  const worker = await runWorker({
+    connection: connections.native, namespace: server.namespace, taskQueue, defacto, workflowBundle: bundle,
+    shutdownSignals: [], logger: quiet, workerOptions: { shutdownGraceTime: '2s' },
+  });
+  try {
+    if (scenario.webhooks) {
+      edge = await startHttpEdge({
+        temporalClient: connections.client, taskQueue, defacto, logger: quiet,
+        config: { backofficeToken: secrets.backofficeToken, webhookToken: secrets.webhookToken },
+      });
+    }
+    const input: LoanRequestInput = {
+      ...scenario.request,
+      requestReference: `replay-${scenario.name}`,
+      loan: { ...scenario.request.loan, pollSchedule: scenario.request.loan?.pollSchedule ?? FAST_POLLING },
+    };
+    const parsed = parseLoanRequest(input);
+    if (!parsed.ok) throw parsed.error;
+    const { handle, workflowId, runId } = await startLoan(connections.client, parsed.value, { taskQueue });
+    const typed = handle as WorkflowHandle<typeof loanLifecycleWorkflow>;
+    const result = typed.result();
+    result.catch(() => undefined);
+    await scenario.drive?.({
+      handle: typed,
+      progressUntil: (predicate: (p: LoanProgress) => boolean, what: string) =>
+        until(async () => {
+          const progress = await typed.query(progressQuery);
+          return predicate(progress) ? progress : undefined;
+        }, what),
+      advanceClock: (ms: number) => emulatorCall(emulatorUrl, '/_emulator/clock/advance', { ms }),
+    });
+    const outcome: LoanOutcome = await Promise.race([
+      result,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the loan did not finish in time')), SCENARIO_TIMEOUT_MS).unref()),
+    ]);
+    const runs = await runHistories(connections.client, workflowId, runId);
+    try {
+      scenario.verify({ outcome, runs: runs.map((run) => JSON.parse(run.json) as JsonHistory) });
+    } catch (error) {
+      const dir = mkdtempSync(join(tmpdir(), `replay-${scenario.name}-`));
+      runs.forEach((run, i) => writeFileSync(join(dir, `run-${i + 1}.json`), run.json));
+      throw new Error(`${scenario.name}: ${error instanceof Error ? error.message : String(error)} (histories kept in ${dir})`);
+    }
+    const kept = scenario.runs === 'first-and-last' && runs.length > 1 ? [runs[0], runs.at(-1)] : [runs.at(-1)];
+    return kept.map((run, index) => {
+      if (!run) throw new Error('no run recorded');
+      const name = index === 0 ? scenario.name : `${scenario.name}-last-run`;
+      const history = JSON.parse(run.json) as JsonHistory;
+      const closing = String(history.events.at(-1)?.['eventType'] ?? '');
+      assertNoSecrets(run.json, secrets, `${name}.json`);
+      return {
+        json: `${run.json}\n`,
+        entry: {
+          scenario: name,
+          file: `${name}.json`,
+          description: index === 0 && kept.length > 1 ? `${scenario.description} (first run)` : scenario.description,
+          workflowId,
+          runId: run.runId,
+          result: closing.endsWith('CONTINUED_AS_NEW') ? 'CONTINUED_AS_NEW' : outcome.status,
+          events: history.events.length,
+        },
+      };
+    });
+  } finally {
+    await edge?.close();
+    await worker.stop();
+    await emulator.close();
+  }
+}
+
+function sdkVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('@temporalio/worker/package.json') as { version: string }).version;
+}
+
+/** Records every scenario; writes the corpus only when all succeeded. Returns the exit code. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const only = argv[0] === '--only' ? argv.slice(1) : [];
+  if (argv.length > 0 && only.length === 0) {
+    process.stderr.write('usage: record-histories [--only SCENARIO...]  (--only records without writing)\n');
+    return 2;
+  }
+  const unknown = only.filter((name) => !REPLAY_SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${REPLAY_SCENARIOS.map((s) => s.name).join(', ')}\n`);
+    return 2;
+  }
+  const scenarios = only.length > 0 ? REPLAY_SCENARIOS.filter((s) => only.includes(s.name)) : REPLAY_SCENARIOS;
+  // Errors only: an expected activity failure (the injected 503) would otherwise interleave with progress.
+  installTemporalRuntime(createLogger({ level: 'error' }));
+  const secrets: Secrets = {
+    apiKey: `recorder-api-key-${randomUUID()}`,
+    webhookToken: `recorder-webhook-token-${randomUUID()}`,
+    backofficeToken: `recorder-backoffice-token-${randomUUID()}`,
+  };
+  say('building the workflow bundle…');
+  const bundle = await loanWorkflowBundle();
+  say('starting a fresh Temporal dev server…');
+  const server = await startDevServer();
+  const native = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const files: RecordedFile[] = [];
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      const started = Date.now();
+      process.stdout.write(`[${index + 1}/${scenarios.length}] ${scenario.name}… `);
+      const recorded = await recordScenario(scenario, server, { native, client }, bundle, secrets);
+      files.push(...recorded);
+      const summary = recorded.map((f) => `${f.entry.file} (${f.entry.result}, ${f.entry.events} events)`).join(', ');
+      say(`${((Date.now() - started) / 1000).toFixed(1)} s → ${summary}`);
+    }
+  } finally {
+    await connection.close();
+    await native.close();
+    await server.stop();
+  }
+
+  if (only.length > 0) {
+    say('--only: nothing written (the corpus is only ever replaced as a whole)');
+    return 0;
+  }
+  const manifest: Manifest = {
+    workflowType: WORKFLOW_TYPE,
+    sdkVersion: sdkVersion(),
+    recordedAt: new Date().toISOString(),
+    bundleSha256: createHash('sha256').update(bundle.code).digest('hex'),
+    histories: files.map((f) => f.entry),
+  };
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  for (const stale of historyFiles()) rmSync(join(HISTORIES_DIR, stale));
+  for (const file of files) writeFileSync(join(HISTORIES_DIR, file.entry.file), file.json);
+  writeFileSync(join(HISTORIES_DIR, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const where = relative(process.cwd(), HISTORIES_DIR) || HISTORIES_DIR;
+  say(`wrote ${files.length} histories and ${MANIFEST_FILE} to ${where} (${readdirSync(HISTORIES_DIR).length} files)`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stdout.write('\n');
+      process.stderr.write(`recording failed, nothing written: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

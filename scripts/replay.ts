@@ -1,0 +1,166 @@
+/**
+ * `npm run replay -- [--address HOST:PORT] [--namespace NS] [--query 'VISIBILITY QUERY'] [--workflows PATH] [--limit N]`
+ *
+ * Pre-deploy check against a live cluster: fetches the histories of the workflows the visibility query
+ * matches and replays them with the workflow code about to be deployed (`src/workflows` by default). One
+ * line per workflow (`ok` or `FAIL` with the error type), then a summary. TLS, API key and profile come
+ * from the Temporal environment conventions (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TLS_*`,
+ * `TEMPORAL_API_KEY`, `TEMPORAL_PROFILE`, read by src/config.ts); `--address` / `--namespace` override them.
+ *
+ * Exit codes: 0 every workflow replayed; 1 at least one replay failed (or the server could not be
+ * reached); 2 bad arguments (the server refusing the query included); 3 the query matched no workflow
+ * (a gate that checked nothing is not green).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client, Connection, isGrpcServiceError, ServiceError, type HistoryAndWorkflowId } from '@temporalio/client';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../src/config';
+import { createLogger } from '../src/logging';
+import { installTemporalRuntime } from '../src/temporal-runtime';
+
+/** The lifecycle's workflows module, replayed unless `--workflows` names another. */
+export const DEFAULT_WORKFLOWS_PATH = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
+
+/** Every loan lifecycle, when no `--query` is given. */
+export const DEFAULT_QUERY = "WorkflowType = 'loanLifecycleWorkflow'";
+
+/** Where the script writes and which environment it reads (tests pass their own). */
+export interface ReplayIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+interface ReplayArgs {
+  address?: string;
+  namespace?: string;
+  query: string;
+  workflowsPath: string;
+  limit?: number;
+}
+
+class UsageError extends Error {}
+
+const USAGE = "usage: npm run replay -- [--address HOST:PORT] [--namespace NS] [--query 'VISIBILITY QUERY'] [--workflows PATH] [--limit N]";
+
+function parseArgs(argv: readonly string[]): ReplayArgs {
+  const args: ReplayArgs = { query: DEFAULT_QUERY, workflowsPath: DEFAULT_WORKFLOWS_PATH };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i];
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--') || next.trim() === '') throw new UsageError(`${flag} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (flag === '--address') args.address = value();
+    else if (flag === '--namespace') args.namespace = value();
+    else if (flag === '--query') args.query = value();
+    else if (flag === '--workflows') args.workflowsPath = resolve(value());
+    else if (flag === '--limit') {
+      const limit = Number(value());
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit needs a positive integer');
+      args.limit = limit;
+    } else throw new UsageError(`unknown argument ${flag ?? ''}`);
+  }
+  return args;
+}
+
+async function* take<T>(items: AsyncIterable<T>, limit: number | undefined): AsyncIterable<T> {
+  let count = 0;
+  for await (const item of items) {
+    if (limit !== undefined && count >= limit) return;
+    count += 1;
+    yield item;
+  }
+}
+
+/** gRPC INVALID_ARGUMENT: the server refused the visibility query itself. */
+const GRPC_INVALID_ARGUMENT = 3;
+
+function isRefusedQuery(error: unknown): error is ServiceError {
+  return error instanceof ServiceError && isGrpcServiceError(error.cause) && error.cause.code === GRPC_INVALID_ARGUMENT;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? '';
+}
+
+const noop = (): void => undefined;
+const quietBundler = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+const processIo: ReplayIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+};
+
+/** The CLI; returns the exit code. */
+export async function main(argv: readonly string[] = process.argv.slice(2), io: ReplayIo = processIo): Promise<number> {
+  let args: ReplayArgs;
+  let connectionOptions: ReturnType<typeof loadConfig>['temporal']['connection'];
+  let namespace: string;
+  try {
+    args = parseArgs(argv);
+    const config = loadConfig(io.env);
+    connectionOptions = { ...config.temporal.connection, ...(args.address ? { address: args.address } : {}) };
+    namespace = args.namespace ?? config.temporal.namespace;
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof ConfigError)) throw error;
+    io.stderr(error.message);
+    io.stderr(USAGE);
+    return 2;
+  }
+
+  // The replay worker reports each failure in its result; its own warnings would only repeat them.
+  installTemporalRuntime(createLogger({ level: 'error' }));
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: args.workflowsPath, logger: quietBundler });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect(connectionOptions);
+  } catch (error) {
+    io.stderr(`cannot reach Temporal at ${connectionOptions.address ?? '(default address)'}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  let ok = 0;
+  const failed: string[] = [];
+  try {
+    const client = new Client({ connection, namespace });
+    const histories: AsyncIterable<HistoryAndWorkflowId> = take(client.workflow.list({ query: args.query }).intoHistories(), args.limit);
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+      if (result.error) {
+        failed.push(result.workflowId);
+        io.stdout(`FAIL  ${result.workflowId}  ${result.runId}  ${result.error.name}: ${firstLine(result.error.message)}`);
+      } else {
+        ok += 1;
+        io.stdout(`ok    ${result.workflowId}  ${result.runId}`);
+      }
+    }
+  } catch (error) {
+    if (!isRefusedQuery(error)) throw error;
+    const cause = error.cause as { details?: string } | undefined;
+    io.stderr(`the server refused the query ${JSON.stringify(args.query)}: ${cause?.details ?? error.message}`);
+    return 2;
+  } finally {
+    await connection.close();
+  }
+  const total = ok + failed.length;
+  if (total === 0) {
+    io.stderr(`no workflow matched ${JSON.stringify(args.query)} in namespace ${namespace}: nothing was replayed`);
+    return 3;
+  }
+  if (args.limit !== undefined && total >= args.limit) io.stdout(`stopped at --limit ${args.limit}`);
+  io.stdout(`replayed ${total} workflow(s) in ${namespace}: ${ok} ok, ${failed.length} failed`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
