@@ -1,0 +1,124 @@
+/**
+ * Back-office routes: start a loan workflow, follow it, steer it (approve, reject, cancel), fetch the
+ * borrower's contract link, and list loans by status. Every route sits behind the bearer token (added
+ * by the app); every refusal is a problem+json body.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { DefactoClient } from '../../defacto/client';
+import { LOAN_STATUSES } from '../../domain/loan';
+import { LoanRequestSchema } from '../../domain/schemas';
+import { startLoan } from '../../starter';
+import {
+  approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
+  type OperatorNote,
+} from '../../workflows/messages';
+import { listLoans } from '../loan-directory';
+import { HttpProblem, parseOrProblem } from '../problem';
+
+/** What the loan routes need. */
+export interface LoanRoutesOptions {
+  readonly temporalClient: Client;
+  readonly taskQueue: string;
+  readonly defacto: DefactoClient;
+  /** Temporal Web UI base URL, for `links.ui`. */
+  readonly uiBaseUrl?: string | undefined;
+}
+
+const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(1000) });
+type Params = { Params: { workflowId: string } };
+
+const OperatorNoteSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+const ListQuerySchema = z.strictObject({
+  status: z
+    .union([z.enum(LOAN_STATUSES), z.array(z.enum(LOAN_STATUSES))])
+    .optional()
+    .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s])),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(4096).optional(),
+});
+
+/** Links of a loan workflow: this API's resource and, when configured, the Temporal Web UI page. */
+function linksOf(options: LoanRoutesOptions, workflowId: string, runId: string): { self: string; ui: string | null } {
+  const ns = encodeURIComponent(options.temporalClient.options.namespace);
+  const id = encodeURIComponent(workflowId);
+  const ui = options.uiBaseUrl
+    ? `${options.uiBaseUrl.replace(/\/+$/, '')}/namespaces/${ns}/workflows/${id}/${encodeURIComponent(runId)}/history`
+    : null;
+  return { self: `/loans/${id}`, ui };
+}
+
+type OperatorUpdate = typeof approveConditionsUpdate;
+// The definitions take an *optional* note; the client's overloads accept only required or no arguments.
+type NoteUpdate = UpdateDefinition<ConditionsDecisionResult, [OperatorNote]>;
+
+/** Runs an operator update; on a finished workflow (Temporal says "not found") the answer is 409, not 404. */
+async function runUpdate(
+  client: Client, workflowId: string, update: OperatorUpdate, note: OperatorNote,
+): Promise<ConditionsDecisionResult> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await handle.executeUpdate(update as unknown as NoteUpdate, { args: [note] });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    await handle.describe(); // Throws WorkflowNotFoundError (→ 404) when the workflow never existed.
+    throw new HttpProblem('refused', { detail: 'The loan workflow has already finished' });
+  }
+}
+
+/** Registers the back-office routes on an authenticated scope. */
+export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOptions): Promise<void> {
+  const client = options.temporalClient;
+
+  app.post('/loans', async (request, reply) => {
+    // Validated before anything starts: a refused body starts no workflow.
+    const loanRequest = parseOrProblem(LoanRequestSchema, request.body ?? {}, 'body');
+    const started = await startLoan(client, loanRequest, { taskQueue: options.taskQueue });
+    const links = linksOf(options, started.workflowId, started.runId);
+    return reply
+      .code(202)
+      .header('location', links.self)
+      .send({ workflowId: started.workflowId, runId: started.runId, links });
+  });
+
+  app.get('/loans', async (request) => {
+    const query = parseOrProblem(ListQuerySchema, request.query, 'query');
+    return listLoans(client, options.taskQueue, {
+      statuses: query.status,
+      pageSize: query.pageSize,
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+    });
+  });
+
+  app.get<Params>('/loans/:workflowId', async (request) => {
+    const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+    return client.workflow.getHandle(workflowId).query(progressQuery);
+  });
+
+  const operatorRoute = (action: string, update: OperatorUpdate): void => {
+    app.post<Params>(`/loans/:workflowId/${action}`, async (request) => {
+      const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+      const note = parseOrProblem(OperatorNoteSchema, request.body ?? {}, 'body');
+      const result = await runUpdate(client, workflowId, update, note.reason !== undefined ? { reason: note.reason } : {});
+      return { workflowId, ...result };
+    });
+  };
+  operatorRoute('approve', approveConditionsUpdate);
+  operatorRoute('reject', rejectConditionsUpdate);
+  operatorRoute('cancel', cancelLoanUpdate);
+
+  app.get<Params>('/loans/:workflowId/contract', async (request, reply) => {
+    const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+    const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
+    const borrowerId = progress.borrower?.id;
+    if (!borrowerId) throw new HttpProblem('refused', { detail: 'The borrower is not registered yet' });
+    // Pre-signed and short-lived: fetched on every call, never stored, never logged, never cached.
+    const borrower = await options.defacto.borrowers.get(borrowerId);
+    const url = borrower.contract_s3_url;
+    if (!url) throw new HttpProblem('notFound', { detail: 'Defacto has no contract for this borrower yet' });
+    return reply.header('cache-control', 'no-store').send({ workflowId, borrowerId, url });
+  });
+}

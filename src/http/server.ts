@@ -1,0 +1,57 @@
+/**
+ * `npm run server [-- --emulator-url URL]`: the inbound edge as a process. Reads the configuration,
+ * connects to Temporal, makes sure Defacto's webhook subscription points here, listens on HTTP_PORT,
+ * and closes gracefully (in-flight requests finish) on SIGINT or SIGTERM.
+ */
+import { pathToFileURL } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, redactConfig } from '../config';
+import { rootLogger } from '../logging';
+import { defactoClientFromConfig } from '../worker';
+import { startHttpEdge } from './edge';
+
+/** Runs the server until SIGINT or SIGTERM. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const config = loadConfig();
+  const log = rootLogger(config.logLevel);
+  const urlFlag = argv.indexOf('--emulator-url');
+  const emulatorUrl = urlFlag >= 0 ? argv[urlFlag + 1] : undefined;
+  log.info({ config: redactConfig(config) }, 'starting the HTTP edge');
+  if (!config.http.backofficeToken) log.warn('BACKOFFICE_TOKEN is not set: every back-office request will be refused');
+  if (!config.http.webhookToken) log.warn('WEBHOOK_TOKEN is not set: webhooks are refused and not subscribed');
+
+  const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
+  const connection = await Connection.connect(config.temporal.connection);
+  try {
+    const edge = await startHttpEdge({
+      temporalClient: new Client({ connection, namespace: config.temporal.namespace }),
+      taskQueue: config.temporal.taskQueue,
+      defacto,
+      config: {
+        backofficeToken: config.http.backofficeToken,
+        webhookToken: config.http.webhookToken,
+        uiBaseUrl: config.temporal.uiUrl,
+      },
+      logger: log,
+      host: '0.0.0.0',
+      port: config.http.port,
+      publicUrl: config.http.publicUrl,
+    });
+    log.info({ url: edge.url, webhooks: edge.subscribed }, 'HTTP edge listening');
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    log.info({ signal }, 'closing the HTTP edge');
+    await edge.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * The webhook subscription at Defacto, made to exist once. Defacto has no idempotency key for
+ * `POST /webhooks`, so the subscription is looked up by its URL (the natural key) before creating it.
+ */
+import type { DefactoClient } from '../defacto/client';
+import type { Webhook, WebhookEventType } from '../defacto/wire';
+import type { Logger } from '../logging';
+
+/** Every event type the lifecycle reacts to: each loan status change and each payment status change. */
+export const LIFECYCLE_EVENT_TYPES: readonly WebhookEventType[] = [
+  'Loan.SUBMITTED', 'Loan.PENDING_VALIDATION', 'Loan.TO_VALIDATE', 'Loan.VALIDATED', 'Loan.DECLINED', 'Loan.CANCELED',
+  'Loan.SCHEDULED', 'Loan.INITIATED', 'Loan.TO_REPAY', 'Loan.TO_REPAY_FEES', 'Loan.CLOSED', 'Loan.ISSUE_DETECTED',
+  'Loan.DELETED',
+  'Payment.SCHEDULED', 'Payment.INSTRUCTED', 'Payment.IN_TRANSIT', 'Payment.PAID', 'Payment.CANCELED', 'Payment.FAILED',
+];
+
+/** Name of subscriptions this project creates. */
+export const SUBSCRIPTION_NAME = 'defacto-temporal-lending';
+
+/** Result of {@link ensureWebhookSubscription}. */
+export interface EnsuredSubscription {
+  readonly webhook: Webhook;
+  /** What was done: nothing, a new subscription, or a replacement with more event types. */
+  readonly action: 'existing' | 'created' | 'replaced';
+}
+
+/**
+ * Makes sure a subscription to `url` exists at Defacto with at least `eventTypes`. An existing one with
+ * every type is kept; one missing types is replaced (deleted, then created). Running it twice, or from
+ * two processes at start-up, leaves one subscription in the common case. The URL holds the secret token:
+ * it is never logged.
+ */
+export async function ensureWebhookSubscription(
+  defacto: DefactoClient,
+  url: string,
+  eventTypes: readonly WebhookEventType[] = LIFECYCLE_EVENT_TYPES,
+  logger?: Logger,
+): Promise<EnsuredSubscription> {
+  const existing = await defacto.webhooks.findByUrl(url);
+  if (existing && eventTypes.every((type) => existing.event_types.includes(type))) {
+    logger?.info({ webhookId: existing.id }, 'webhook subscription already exists');
+    return { webhook: existing, action: 'existing' };
+  }
+  const wanted = [...new Set([...(existing?.event_types ?? []), ...eventTypes])];
+  if (existing?.id) await defacto.webhooks.delete(existing.id);
+  const webhook = await defacto.webhooks.create({ name: SUBSCRIPTION_NAME, to_url: url, event_types: wanted });
+  const action = existing ? 'replaced' : 'created';
+  logger?.info({ webhookId: webhook.id, eventTypes: wanted.length, action }, 'webhook subscription ensured');
+  return { webhook, action };
+}

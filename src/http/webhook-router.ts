@@ -1,0 +1,126 @@
+/**
+ * Routes a Defacto webhook event to the workflow that owns its loan, as a `defactoEventSignal`. The
+ * event is only a hint: the workflow re-reads the loan itself, ignores events it has seen and never
+ * moves its state backwards, so duplicates and out-of-order deliveries are harmless here.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { z } from 'zod';
+import type { DefactoClient } from '../defacto/client';
+import { DefactoNotFoundError } from '../defacto/errors';
+import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEvent } from '../defacto/wire';
+import type { Logger } from '../logging';
+import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
+
+/**
+ * The `metadata` key under which the lifecycle's `requestLoan` activity stores the owning workflow ID
+ * on `POST /loans` (read back on every loan Defacto returns, webhooks included).
+ */
+export const WORKFLOW_ID_METADATA_KEY = 'workflow_id';
+
+/** What became of one event. */
+export type RoutingOutcome =
+  /** The owning workflow was signalled. */
+  | 'signalled'
+  /** Not a loan or payment event, or one that names no loan: nothing to do. */
+  | 'ignored'
+  /** Defacto does not know the loan, or the loan was not created by a workflow of ours. */
+  | 'unknown_loan'
+  /** The loan names a workflow that does not exist (any more) or has finished. */
+  | 'unknown_workflow';
+
+/** Result of {@link routeDefactoEvent}. */
+export interface RoutingResult {
+  readonly outcome: RoutingOutcome;
+  readonly workflowId?: string;
+}
+
+/** What the router needs. */
+export interface WebhookRouterDeps {
+  readonly temporalClient: Client;
+  readonly defacto: DefactoClient;
+  readonly logger: Logger;
+}
+
+const OwnerMetadataSchema = z.object({ [WORKFLOW_ID_METADATA_KEY]: z.string().min(1) });
+const LoanStateSchema = z.object({ status: LoanStatusSchema, metadata: z.unknown().optional() });
+const PaymentStateSchema = z.object({ related_to: PaymentRelationSchema.optional() });
+
+function ownerOf(metadata: unknown): string | undefined {
+  const parsed = OwnerMetadataSchema.safeParse(metadata);
+  return parsed.success ? parsed.data[WORKFLOW_ID_METADATA_KEY] : undefined;
+}
+
+/** `GET /loan/{id}`, or `undefined` when Defacto does not know the loan. */
+async function fetchLoan(defacto: DefactoClient, loanId: string): Promise<LoanApi | undefined> {
+  try {
+    return await defacto.loans.get(loanId);
+  } catch (error) {
+    if (error instanceof DefactoNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+interface Target {
+  readonly loanId: string;
+  readonly status: DefactoEvent['status'];
+  readonly workflowId: string | undefined;
+}
+
+/**
+ * Finds the loan, its status and its owner. Loan events carry the loan (metadata included) in
+ * `entity_state`; payment events name the loan in `related_to`, so the loan is read from Defacto.
+ */
+async function targetOf(defacto: DefactoClient, event: WebhookEvent): Promise<Target | RoutingOutcome> {
+  if (event.entity_type === 'loan') {
+    const state = LoanStateSchema.safeParse({ status: event.status, metadata: event.entity_state['metadata'] });
+    if (!state.success) return 'ignored';
+    const owner = ownerOf(state.data.metadata);
+    if (owner) return { loanId: event.id, status: state.data.status, workflowId: owner };
+    const loan = await fetchLoan(defacto, event.id);
+    if (!loan) return 'unknown_loan';
+    return { loanId: event.id, status: state.data.status, workflowId: ownerOf(loan.metadata) };
+  }
+  if (event.entity_type === 'payment') {
+    const payment = PaymentStateSchema.safeParse(event.entity_state);
+    const loanId = payment.success ? payment.data.related_to?.loans?.[0]?.loan_id : undefined;
+    if (!loanId) return 'ignored';
+    const loan = await fetchLoan(defacto, loanId);
+    if (!loan) return 'unknown_loan';
+    return { loanId, status: loan.status, workflowId: ownerOf(loan.metadata) };
+  }
+  return 'ignored';
+}
+
+/**
+ * Signals the owning workflow of a loan or payment event and says what happened. Throws only on
+ * failures worth a redelivery (Temporal or Defacto unavailable); the caller then answers 5xx.
+ */
+export async function routeDefactoEvent(deps: WebhookRouterDeps, event: WebhookEvent): Promise<RoutingResult> {
+  const log = deps.logger.child({ eventType: event.event_type, entityId: event.id });
+  const target = await targetOf(deps.defacto, event);
+  if (typeof target === 'string') {
+    if (target === 'unknown_loan') log.info('webhook event for a loan Defacto does not know: acknowledged');
+    else log.debug('webhook event ignored');
+    return { outcome: target };
+  }
+  if (!target.workflowId) {
+    log.info({ loanId: target.loanId }, 'webhook event for a loan no workflow of ours owns: acknowledged');
+    return { outcome: 'unknown_loan' };
+  }
+  const signal: DefactoEvent = {
+    loanId: target.loanId,
+    status: target.status,
+    eventType: event.event_type,
+    timestamp: event.timestamp,
+  };
+  try {
+    await deps.temporalClient.workflow.getHandle(target.workflowId).signal(defactoEventSignal, signal);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
+    return { outcome: 'unknown_workflow', workflowId: target.workflowId };
+  }
+  log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event signalled');
+  return { outcome: 'signalled', workflowId: target.workflowId };
+}
