@@ -1,10 +1,12 @@
 /**
  * `npm start [-- --keep]`: the whole stack on this machine, then one loan through Defacto's "first loan"
  * flow, printed step by step. Temporal dev server (with Web UI) → Defacto emulator (realistic but fast
- * timing, sandbox repayment) → loan worker → one SUCCESS loan, validated by the workflow's policy so the
- * review step shows. Exit code 0 only if the loan ended CLOSED. `--keep` leaves everything up for
+ * timing, sandbox repayment) → loan worker → back-office HTTP edge, subscribed to the emulator's webhooks
+ * so the workflow reacts as soon as a status moves → one SUCCESS loan, validated by the workflow's
+ * policy so the review step shows. Exit code 0 only if the loan ended CLOSED. `--keep` leaves everything up for
  * exploring; Ctrl-C stops everything cleanly.
  */
+import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +16,7 @@ import { startDevServer, type DevServer } from '../src/dev-server';
 import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { buildEmulator } from '../src/emulator/app';
+import { startHttpEdge, type HttpEdge } from '../src/http/edge';
 import { createLogger } from '../src/logging';
 import { startLoan, watchLoan, webUiUrl } from '../src/starter';
 import { installTemporalRuntime } from '../src/temporal-runtime';
@@ -26,7 +29,8 @@ const DEMO_REQUEST: LoanRequestInput = {
   loan: {
     autoValidate: false,
     acceptancePolicy: { maxFeeRatePercent: 5, maxDurationDays: 120, requireOperatorApproval: false },
-    pollSchedule: { initialMs: 250, maxMs: 1_000, multiplier: 2, idleCheckMs: 2_000 },
+    // Webhooks wake the workflow as soon as a status moves; polling is only the safety net.
+    pollSchedule: { initialMs: 2_000, maxMs: 5_000, multiplier: 2, idleCheckMs: 5_000 },
   },
 };
 
@@ -46,10 +50,12 @@ class Stack {
   nativeConnection?: NativeConnection;
   connection?: Connection;
   worker?: RunningWorker;
+  edge?: HttpEdge;
   private stopping?: Promise<void>;
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.edge?.close().catch(() => undefined);
       await this.worker?.stop().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);
       await this.nativeConnection?.close().catch(() => undefined);
@@ -72,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const interrupted = new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       process.stdout.write('\n');
-      say('Ctrl-C: stopping worker, emulator and dev server…');
+      say('Ctrl-C: stopping back-office API, worker, emulator and dev server…');
       void stack.stop().then(() => resolve(loanCode ?? 130));
     });
   });
@@ -97,6 +103,16 @@ async function main(argv: readonly string[]): Promise<number> {
 
     stack.connection = await Connection.connect({ address: stack.server.address });
     const client = new Client({ connection: stack.connection, namespace: stack.server.namespace });
+    stack.edge = await startHttpEdge({
+      temporalClient: client, taskQueue, defacto, logger,
+      config: {
+        backofficeToken: config.http.backofficeToken ?? randomBytes(16).toString('hex'),
+        webhookToken: randomBytes(16).toString('hex'),
+        uiBaseUrl: ui,
+      },
+    });
+    say(`back-office API ${stack.edge.url} (Defacto webhooks ${stack.edge.subscribed ? 'subscribed' : 'off'})`);
+
     const parsed = parseLoanRequest(DEMO_REQUEST);
     if (!parsed.ok) throw parsed.error;
     const loan = await startLoan(client, parsed.value, { taskQueue });
@@ -120,7 +136,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
     loanCode = code;
     if (keep) {
-      say('--keep: everything stays up (Web UI, emulator, worker). Ctrl-C stops it all.');
+      say('--keep: everything stays up (Web UI, emulator, worker, back-office API). Ctrl-C stops it all.');
       return interrupted;
     }
     await stack.stop();

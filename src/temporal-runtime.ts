@@ -7,12 +7,15 @@ import { temporalLoggerFrom, type Logger } from './logging';
 
 let installed = false;
 
-/** Routes SDK and worker logs (and activity/workflow `log` calls) through `logger`. */
+/**
+ * Routes SDK and worker logs, activity/workflow `log` calls and the native core's own lines (forwarded
+ * instead of printed to stderr) through `logger`.
+ */
 export function installTemporalRuntime(logger: Logger): void {
   if (installed) return;
   installed = true;
   try {
-    Runtime.install({ logger: temporalLoggerFrom(logger) });
+    Runtime.install({ logger: temporalLoggerFrom(logger), telemetryOptions: { logging: { forward: {} } } });
   } catch {
     // A Runtime already exists (someone created a connection first): keep it rather than crash.
   }

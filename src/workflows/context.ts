@@ -46,7 +46,8 @@ export async function continueAsNewIfDue(ctx: LifecycleContext): Promise<void> {
  */
 export async function waitForChange(ctx: LifecycleContext, delayMs: number): Promise<boolean> {
   await continueAsNewIfDue(ctx);
-  ctx.commands.wake = false;
+  // The flag is cleared only after a wait: an event that arrived while an activity ran must end the
+  // next wait at once, since that activity's answer may predate it.
   const early = await condition(() => ctx.commands.wake || ctx.commands.pending(), Math.max(1, Math.round(delayMs)));
   ctx.commands.wake = false;
   return early;

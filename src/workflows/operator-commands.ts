@@ -92,10 +92,12 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
 
   setHandler(defactoEventSignal, (event) => {
     const loan = state.loan;
-    if (!loan || event.loanId !== loan.id) return;
+    // Defacto may decide before `requestLoan` has returned: an event for a loan not known yet still
+    // means "look now" once it is.
+    if (loan && event.loanId !== loan.id) return;
     if (!state.rememberEvent(`${event.loanId}|${event.eventType}|${event.status}|${event.timestamp}`)) return;
     // An old loan status says nothing new; payment events (other statuses) always deserve a look.
-    if (isLoanStatus(event.status) && loanStatusRank(event.status) <= loanStatusRank(loan.status)) return;
+    if (loan && isLoanStatus(event.status) && loanStatusRank(event.status) <= loanStatusRank(loan.status)) return;
     commands.wake = true;
   });
 }

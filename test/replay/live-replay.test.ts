@@ -16,9 +16,10 @@ import { createLogger } from '../../src/logging';
 import { startLoan } from '../../src/starter';
 import { runWorker } from '../../src/worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { installQuietTemporalRuntime } from './quiet-runtime';
+import { installTemporalRuntime } from '../../src/temporal-runtime';
 
-installQuietTemporalRuntime();
+// Replaying the incompatible fixtures makes core warn once per history; the tests assert those errors.
+installTemporalRuntime(createLogger({ level: 'silent' }));
 
 const INCOMPATIBLE_FIXTURE = fileURLToPath(new URL('./fixtures/incompatible-workflows.ts', import.meta.url));
 

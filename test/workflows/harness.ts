@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { EmulatorOptions } from '../../src/emulator/app';
 import { DefactoClient } from '../../src/defacto';
 import type { LoanProgress } from '../../src/domain/loan';
@@ -98,4 +99,17 @@ export function progressUntil(
 export async function historyLength(handle: WorkflowHandle): Promise<number> {
   const history = await handle.fetchHistory();
   return history.events?.length ?? 0;
+}
+
+/**
+ * The history length once the workflow is parked on a durable timer (its last event is TIMER_STARTED),
+ * so later comparisons are not disturbed by the tail of the step it just finished.
+ */
+export async function parkedHistoryLength(handle: WorkflowHandle): Promise<number> {
+  const { EventType } = temporal.api.enums.v1;
+  return eventually(async () => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    if (events.at(-1)?.eventType !== EventType.EVENT_TYPE_TIMER_STARTED) throw new Error('the workflow is not parked on a timer yet');
+    return events.length;
+  });
 }

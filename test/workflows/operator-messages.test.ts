@@ -11,7 +11,7 @@ import {
 } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, historyLength, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { fileEmulator, historyLength, lifecycleWorld, parkedHistoryLength, progressUntil, type LifecycleWorld } from './harness';
 
 let emulator: RunningEmulator;
 let world: LifecycleWorld;
@@ -128,7 +128,7 @@ describe('refused operator messages', () => {
 
   it('approve, reject and cancel are refused once the loan is disbursed, leaving history and the loan untouched', async () => {
     const handle = await disbursedLoan();
-    const before = await historyLength(handle);
+    const before = await parkedHistoryLength(handle);
     expect(await refusal(handle.executeUpdate(approveConditionsUpdate, { args: [{}] }))).toMatch(/no loan offer is awaiting an operator decision/);
     expect(await refusal(handle.executeUpdate(rejectConditionsUpdate, { args: [{}] }))).toMatch(/no loan offer is awaiting an operator decision/);
     expect(await refusal(handle.executeUpdate(cancelLoanUpdate, { args: [{}] }))).toMatch(/cannot be canceled in status TO_REPAY/);

@@ -4,7 +4,7 @@
  * by the app); every refusal is a problem+json body.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DefactoClient } from '../../defacto/client';
@@ -52,8 +52,6 @@ function linksOf(options: LoanRoutesOptions, workflowId: string, runId: string):
 }
 
 type OperatorUpdate = typeof approveConditionsUpdate;
-// The definitions take an *optional* note; the client's overloads accept only required or no arguments.
-type NoteUpdate = UpdateDefinition<ConditionsDecisionResult, [OperatorNote]>;
 
 /** Runs an operator update; on a finished workflow (Temporal says "not found") the answer is 409, not 404. */
 async function runUpdate(
@@ -61,7 +59,7 @@ async function runUpdate(
 ): Promise<ConditionsDecisionResult> {
   const handle = client.workflow.getHandle(workflowId);
   try {
-    return await handle.executeUpdate(update as unknown as NoteUpdate, { args: [note] });
+    return await handle.executeUpdate(update, { args: [note] });
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     await handle.describe(); // Throws WorkflowNotFoundError (→ 404) when the workflow never existed.
