@@ -76,19 +76,6 @@ export const ApiInvoiceSchema = z.object({
 export type ApiInvoice = z.infer<typeof ApiInvoiceSchema>;
 
 /** Body of `PATCH /invoice/{invoice_id}` and optional body of `/submit` (OAS `APIPatchInvoice`). */
-export const InvoicePatchSchema = z.object({
-  invoice_number: z.string().nullish(),
-  issued_at: DateTimeSchema.nullish(),
-  due_at: DateTimeSchema.nullish(),
-  currency: CurrencySchema.nullish(),
-  net_amount: CentsSchema.nullish(),
-  tax_amount: CentsSchema.nullish(),
-  total_amount: CentsSchema.nullish(),
-  to_pay_amount: CentsSchema.nullish(),
-  buyer: CounterpartyCreationSchema.nullish(),
-  seller: CounterpartyCreationSchema.nullish(),
-  to_account: AccountCreationSchema.nullish(),
-  metadata: MetadataSchema.nullish(),
-});
+export const InvoicePatchSchema = InvoiceCreationSchema.omit({ document: true, is_draft: true, invoice_type: true });
 /** Body of `PATCH /invoice/{invoice_id}`. */
 export type InvoicePatch = z.infer<typeof InvoicePatchSchema>;
