@@ -1,7 +1,8 @@
 /**
  * Loan activities: request (idempotent through `salt_id`), read, validate, cancel, event log. Validate and
  * cancel are made idempotent by reading the loan back when Defacto refuses them: if the first attempt
- * went through and only its reply was lost, the loan already is where we wanted it.
+ * went through and only its reply was lost, the loan already is where we wanted it, or further (a CANCEL
+ * scenario cancels right after validation); the workflow then follows whatever status it finds.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -9,7 +10,7 @@ import {
   type LoanApi,
 } from '../defacto';
 import type { Logger } from '../logging';
-import { VALIDATED_OR_BEYOND, type LoanEventsSummary, type LoanSnapshot, type LoanStatus } from '../domain/loan';
+import { PAST_REVIEW, type LoanEventsSummary, type LoanSnapshot, type LoanStatus } from '../domain/loan';
 import type { RequestLoanInput } from './types';
 import { loanSnapshot } from './summaries';
 
@@ -74,7 +75,7 @@ export function loanActivities(defacto: DefactoClient, log: Logger) {
     },
 
     async validateLoan({ loanId }: { readonly loanId: string }): Promise<LoanSnapshot> {
-      const loan = await idempotentTransition(defacto, loanId, () => defacto.loans.validate(loanId), VALIDATED_OR_BEYOND);
+      const loan = await idempotentTransition(defacto, loanId, () => defacto.loans.validate(loanId), PAST_REVIEW);
       log.info({ loanId, status: loan.status }, 'loan validated');
       return loan;
     },

@@ -42,6 +42,11 @@ export const TERMINAL_LOAN_STATUSES: readonly LoanStatus[] = ['DECLINED', 'CANCE
 export const VALIDATED_OR_BEYOND: readonly LoanStatus[] = [
   'VALIDATED', 'SCHEDULED', 'INITIATED', 'TO_REPAY', 'TO_REPAY_FEES', 'CLOSED', 'ISSUE_DETECTED',
 ];
+/**
+ * Statuses a loan can only reach after leaving the conditions review: a refused `validate` on such a loan
+ * has nothing left to do (its first attempt may have gone through, or Defacto moved the loan on).
+ */
+export const PAST_REVIEW: readonly LoanStatus[] = [...VALIDATED_OR_BEYOND, 'CANCELED', 'DELETED'];
 /** Statuses after the money reached the beneficiary. */
 export const DISBURSED_OR_BEYOND: readonly LoanStatus[] = ['TO_REPAY', 'TO_REPAY_FEES', 'CLOSED'];
 

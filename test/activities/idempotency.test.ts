@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type LoanActivities } from '../../src/activities';
 import { DefactoClient } from '../../src/defacto';
-import type { BorrowerSummary, InvoiceSummary, LoanSnapshot, LoanStatus } from '../../src/domain/loan';
+import type { BorrowerSummary, InvoiceSummary, LoanSnapshot, LoanStatus, Scenario } from '../../src/domain/loan';
 import { createLogger } from '../../src/logging';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
 import { runActivity } from './activity-env';
@@ -67,9 +67,9 @@ async function readyBorrower(): Promise<BorrowerSummary> {
   return until(() => run(tenant.acts.getBorrower, { borrowerId: created.id }), (b) => b.status === 'READY');
 }
 
-async function invoiceOf(borrower: BorrowerSummary): Promise<InvoiceSummary> {
+async function invoiceOf(borrower: BorrowerSummary, scenario: Scenario = 'SUCCESS'): Promise<InvoiceSummary> {
   return run(tenant.acts.generateInvoice, {
-    invoiceNumber: `FK-INVOICE-${tenant.workflowId}`, scenario: 'SUCCESS', country: 'FRA', workflowId: tenant.workflowId,
+    invoiceNumber: `FK-INVOICE-${tenant.workflowId}`, scenario, country: 'FRA', workflowId: tenant.workflowId,
     seller: { identifier: borrower.identifier, identifierType: borrower.identifierType, name: borrower.name },
   });
 }
@@ -84,9 +84,9 @@ function loanInput(borrower: BorrowerSummary, invoice: InvoiceSummary) {
   };
 }
 
-async function loanIn(status: LoanStatus): Promise<LoanSnapshot> {
+async function loanIn(status: LoanStatus, scenario: Scenario = 'SUCCESS'): Promise<LoanSnapshot> {
   const borrower = await readyBorrower();
-  const loan = await run(tenant.acts.requestLoan, loanInput(borrower, await invoiceOf(borrower)));
+  const loan = await run(tenant.acts.requestLoan, loanInput(borrower, await invoiceOf(borrower, scenario)));
   return until(() => run(tenant.acts.getLoan, { loanId: loan.id }), (l) => l.status === status);
 }
 
@@ -135,6 +135,18 @@ describe('activities are safe to run twice', () => {
     expect((await tenant.controls.inventory()).validations).toBe(1);
   });
 
+  it('a lost reply on validate, when Defacto then cancels the loan (CANCEL scenario), succeeds with the canceled loan', async () => {
+    tenant = newTenant();
+    const loan = await loanIn('TO_VALIDATE', 'CANCEL');
+    await tenant.controls.addFaults([{ route: 'POST /loan/{loan_id}/validate', kind: 'lost_response', count: 1 }]);
+    const first = await run(tenant.acts.validateLoan, { loanId: loan.id }).then(() => undefined, (error: unknown) => error);
+    expect((first as ApplicationFailure).nonRetryable).toBe(false);
+    await until(() => run(tenant.acts.getLoan, { loanId: loan.id }), (l) => l.status === 'CANCELED');
+    const retried = await run(tenant.acts.validateLoan, { loanId: loan.id });
+    expect(retried.status).toBe('CANCELED');
+    expect((await tenant.controls.inventory()).validations).toBe(1);
+  });
+
   it('canceling an already canceled loan succeeds without a second cancellation', async () => {
     tenant = newTenant();
     const loan = await loanIn('TO_VALIDATE');
@@ -143,10 +155,18 @@ describe('activities are safe to run twice', () => {
     expect((await tenant.controls.inventory()).cancels).toBe(1);
   });
 
-  it('validating a loan that cannot be validated any more still fails, naming the refusal', async () => {
+  it('validating a loan canceled meanwhile returns the canceled loan, for the workflow to end CANCELED', async () => {
     tenant = newTenant();
     const loan = await loanIn('TO_VALIDATE');
     await run(tenant.acts.cancelLoan, { loanId: loan.id });
+    const result = await run(tenant.acts.validateLoan, { loanId: loan.id });
+    expect(result.status).toBe('CANCELED');
+    expect((await tenant.controls.inventory()).validations).toBe(0);
+  });
+
+  it('validating a loan that never reached the review (declined) still fails, naming the refusal', async () => {
+    tenant = newTenant();
+    const loan = await loanIn('DECLINED', 'REJECT');
     const error = await run(tenant.acts.validateLoan, { loanId: loan.id }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect((error as ApplicationFailure).type).toBe('DefactoBadRequestError');
