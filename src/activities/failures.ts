@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { classify, DefactoError } from '../defacto';
+import { mapActivities } from './heartbeat';
 
 /** The safe details attached to a converted failure (first element of `ApplicationFailure.details`). */
 export interface DefactoFailureDetails {
@@ -53,6 +54,5 @@ export function withDefactoFailures<A extends unknown[], R>(fn: (...args: A) => 
 
 /** Wraps every function of an activity object with {@link withDefactoFailures}, keeping names and types. */
 export function mapDefactoFailures<T extends object>(activities: T): T {
-  const entries = Object.entries(activities as Record<string, (...args: unknown[]) => Promise<unknown>>);
-  return Object.fromEntries(entries.map(([name, fn]) => [name, withDefactoFailures(fn)])) as T;
+  return mapActivities(activities, withDefactoFailures);
 }

@@ -1,11 +1,13 @@
 /**
  * `createActivities({ defacto, log })`: one activity per Defacto endpoint the loan lifecycle uses, each
- * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`). Register the result on a worker.
+ * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`) and heartbeating while it runs.
+ * Register the result on a worker.
  */
 import type { DefactoClient } from '../defacto';
 import type { Logger } from '../logging';
 import { borrowerActivities } from './borrowers';
 import { mapDefactoFailures } from './failures';
+import { mapActivities, withHeartbeat } from './heartbeat';
 import { invoiceActivities } from './invoices';
 import { loanActivities } from './loans';
 import { paymentActivities } from './payments';
@@ -28,5 +30,5 @@ export function createActivities({ defacto, log }: ActivityDependencies): LoanAc
     ...loanActivities(defacto, log),
     ...paymentActivities(defacto),
   };
-  return mapDefactoFailures(activities);
+  return mapActivities(mapDefactoFailures(activities), withHeartbeat);
 }

@@ -23,16 +23,22 @@ const retry: RetryPolicy = {
 };
 
 /**
+ * Activities heartbeat every 2 s while they wait on Defacto (src/activities/heartbeat.ts): when a worker
+ * dies, its activities are retried elsewhere after this, not after the start-to-close timeout.
+ */
+const heartbeatTimeout = '10 seconds';
+
+/**
  * GETs: side-effect free, retried freely. The timeout exceeds the client's own per-request timeout
  * (30 s by default), so a slow Defacto surfaces as `DefactoTimeoutError`, not as an opaque Temporal timeout.
  */
-export const readOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', retry };
+export const readOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', heartbeatTimeout, retry };
 
 /**
  * Creations (`POST /borrowers`, `/invoices`, `/loans`, which Defacto may hold for 30 s before a 504) and
  * the generators: each activity looks up by natural key or sends `salt_id`, so a retry never creates twins.
  */
-export const createOptions: ActivityOptions = { startToCloseTimeout: '75 seconds', retry };
+export const createOptions: ActivityOptions = { startToCloseTimeout: '75 seconds', heartbeatTimeout, retry };
 
 /** State changes (`sign`, `validate`, `cancel`): idempotent by reading the status back after a refusal. */
-export const commandOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', retry };
+export const commandOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', heartbeatTimeout, retry };
