@@ -1,0 +1,112 @@
+/**
+ * The floors the benchmark compares against, derived from the lifecycle's code (src/workflows +
+ * src/activities; the derivation is written out in bench/README.md):
+ * - the Defacto calls a loan needs: every activity of the shortest path, each with the requests it makes
+ *   when every lookup misses (nothing to reuse) and every read finds the state it waits for at once;
+ * - the history events of the workflow shape: WorkflowExecutionStarted, three events per workflow task
+ *   (one task per sequential round of activities, plus the task that completes), three per activity,
+ *   one per search-attribute upsert, WorkflowExecutionCompleted.
+ * The null-loan baseline follows exactly this path, so its histories check these numbers.
+ */
+import type { LoanActivities } from '../../src/activities';
+import type { Scenario } from '../../src/domain/loan';
+
+type ActivityName = keyof LoanActivities;
+
+/** Requests each activity sends on its shortest path (emulator route keys, as in `/_emulator/stats`). */
+export const ACTIVITY_ROUTES: Readonly<Record<ActivityName, readonly string[]>> = {
+  generateBusiness: ['GET /sandbox/business-generator'],
+  // Looks the company number up first (no idempotency key on POST /borrowers), then creates.
+  createBorrower: ['GET /borrowers', 'POST /borrowers'],
+  signBorrower: ['POST /borrower/{borrower_id}/sign'],
+  getBorrower: ['GET /borrower/{borrower_id}'],
+  getContractLink: ['GET /borrower/{borrower_id}'],
+  // Looks the invoice number up first, generates the sandbox invoice, creates it.
+  generateInvoice: ['GET /invoices', 'POST /sandbox/invoice-generator', 'POST /invoices'],
+  createInvoice: ['GET /invoices', 'POST /invoices'],
+  // Reads the invoice's account (kept out of history), then requests the loan with its salt_id.
+  requestLoan: ['GET /invoice/{invoice_id}', 'POST /loans'],
+  getLoan: ['GET /loan/{loan_id}'],
+  validateLoan: ['POST /loan/{loan_id}/validate'],
+  cancelLoan: ['POST /loan/{loan_id}/cancel'],
+  listLoanEvents: ['GET /loan/{loan_id}/events'],
+  listPayments: ['GET /payments'],
+  getCreditLines: ['GET /credit_lines'],
+};
+
+/** The shortest path of one scenario: rounds of activities run together, and the upserts made on the way. */
+export interface ShapeFloor {
+  readonly rounds: readonly (readonly ActivityName[])[];
+  /** Search-attribute upserts (at most one per workflow task, two in the task that ends an early exit). */
+  readonly upserts: number;
+  /** Workflow tasks that schedule no activity (besides the one that completes): a timer, a wake-up. */
+  readonly extraWorkflowTasks?: number;
+  /** Timer and signal events of the path. */
+  readonly otherEvents?: number;
+}
+
+/** Generated borrower and invoice, `auto_validate`: register, sign, read READY, then three reads at once, then request and poll. */
+const PREFIX: readonly (readonly ActivityName[])[] = [
+  ['generateBusiness'],
+  ['createBorrower'],
+  ['signBorrower'],
+  ['getBorrower'],
+  ['getContractLink', 'generateInvoice', 'getCreditLines'],
+  ['requestLoan'],
+  ['getLoan'],
+];
+
+/** Shortest path per scenario (auto validation; the first poll finds the end state). */
+export const SHAPE_FLOORS: Readonly<Record<Scenario, ShapeFloor>> = {
+  SUCCESS: { rounds: [...PREFIX, ['listPayments', 'listLoanEvents', 'getCreditLines']], upserts: 7 },
+  // Parked, then repaid: the first poll finds TO_REPAY, the immediate second look starts a long timer
+  // (one task), one Defacto event wakes it (one task: signal, timer canceled), the third poll finds CLOSED.
+  SUCCESS_ONE_DAY_LATER: {
+    rounds: [...PREFIX, ['getLoan'], ['getLoan'], ['listPayments', 'listLoanEvents', 'getCreditLines']],
+    upserts: 8,
+    extraWorkflowTasks: 1,
+    otherEvents: 3,
+  },
+  FAIL: { rounds: [...PREFIX, ['listPayments']], upserts: 7 },
+  REJECT: { rounds: PREFIX, upserts: 7 },
+  CANCEL: { rounds: PREFIX, upserts: 7 },
+};
+
+/** Minimum Defacto calls of one loan of `scenario`, by route. */
+export function callFloor(scenario: Scenario): Record<string, number> {
+  const byRoute: Record<string, number> = {};
+  for (const round of SHAPE_FLOORS[scenario].rounds) {
+    for (const activity of round) for (const route of ACTIVITY_ROUTES[activity]) byRoute[route] = (byRoute[route] ?? 0) + 1;
+  }
+  return byRoute;
+}
+
+/** Minimum history events of one loan workflow of `scenario`. */
+export function historyFloor(scenario: Scenario): number {
+  const { rounds, upserts, extraWorkflowTasks = 0, otherEvents = 0 } = SHAPE_FLOORS[scenario];
+  const activities = rounds.reduce((n, round) => n + round.length, 0);
+  const workflowTasks = rounds.length + extraWorkflowTasks + 1;
+  return 1 + 3 * workflowTasks + 3 * activities + upserts + otherEvents + 1;
+}
+
+/**
+ * Minimum history of a parked loan (SUCCESS_ONE_DAY_LATER) waiting in TO_REPAY: the prefix, the second
+ * look (upsert of TO_REPAY in the task that schedules it), then the task that starts the timer.
+ */
+export function parkedHistoryFloor(): number {
+  const activities = PREFIX.reduce((n, round) => n + round.length, 0) + 1;
+  const workflowTasks = PREFIX.length + 2;
+  return 1 + 3 * workflowTasks + 3 * activities + 6 + 1;
+}
+
+/** Floors of a mix of loans: calls by route and history events, summed over `counts`. */
+export function floorsOf(counts: Partial<Record<Scenario, number>>): { callsByRoute: Record<string, number>; calls: number; history: number } {
+  const callsByRoute: Record<string, number> = {};
+  let history = 0;
+  for (const [scenario, n] of Object.entries(counts) as [Scenario, number][]) {
+    for (const [route, k] of Object.entries(callFloor(scenario))) callsByRoute[route] = (callsByRoute[route] ?? 0) + k * n;
+    history += historyFloor(scenario) * n;
+  }
+  const calls = Object.values(callsByRoute).reduce((a, b) => a + b, 0);
+  return { callsByRoute, calls, history };
+}

@@ -1,0 +1,113 @@
+/** The report as markdown: what the CLI prints on stdout and what bench/results/ keeps. */
+import type { BenchReport, ThroughputResult } from './report-types';
+import { describeTuning } from './tuning';
+
+const dash = '—';
+
+function n(value: number | null | undefined, digits = 2): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return dash;
+  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+const PHASE_NAMES = { lifecycle: 'lifecycle (Temporal + emulator)', null: 'null loan (Temporal, no-op activities)', direct: 'direct (no Temporal)' } as const;
+
+function throughputTable(phases: readonly ThroughputResult[]): string {
+  return table(
+    ['run', 'loans', 'loans/s', 'p50 ms', 'p95 ms', 'p99 ms', 'calls/loan', 'history/loan (max)', 'worker CPU s (ms/loan)', 'worker peak RSS MB', 'server CPU s', 'emulator CPU s', 'bench CPU s', 'machine busy cores (others)', 'failed'],
+    phases.map((p) => [
+      PHASE_NAMES[p.phase],
+      String(p.loans),
+      n(p.loansPerSecond),
+      n(p.latencyMs.p50, 0),
+      n(p.latencyMs.p95, 0),
+      n(p.latencyMs.p99, 0),
+      p.calls ? n(p.calls.perLoan) : dash,
+      p.history ? `${n(p.history.mean, 1)} (${p.history.max})` : dash,
+      p.worker ? `${n(p.worker.cpuSeconds)} (${n(p.worker.cpuMsPerLoan, 1)})` : dash,
+      p.worker ? n(p.worker.peakRssMb, 0) : dash,
+      p.server ? n(p.server.cpuSeconds) : dash,
+      p.emulator ? n(p.emulator.cpuSeconds) : dash,
+      n(p.bench.cpuSeconds),
+      `${n(p.machine.busyCores)} (${n(p.machine.otherCores)})`,
+      String(p.failed),
+    ]),
+  );
+}
+
+function callsTable(p: ThroughputResult): string {
+  if (!p.calls) return '';
+  const rows = Object.entries(p.calls.byRoute)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([route, c]) => [`\`${route}\``, n(c.perLoan), n(c.minimum), c.minimum > 0 ? n(c.perLoan / c.minimum) : dash]);
+  rows.push(['**total**', n(p.calls.perLoan), n(p.calls.minimumPerLoan), n(p.calls.ratio)]);
+  const split = p.calls.edgePerLoan === null ? '' : ` (worker ${n(p.calls.workerPerLoan)}, HTTP edge ${n(p.calls.edgePerLoan)})`;
+  return `Defacto calls per loan, ${p.phase}${split}; ${p.calls.errors} error responses:\n\n${table(['route', 'per loan', 'minimum', 'ratio'], rows)}`;
+}
+
+function historyLine(label: string, h: NonNullable<ThroughputResult['history']>): string {
+  const kinds = Object.entries(h.meanByKind).map(([k, v]) => `${k} ${n(v, 1)}`).join(', ');
+  return `${label}: mean ${n(h.mean, 1)}, max ${h.max}, minimum ${n(h.minimum, 0)}, ratio ${n(h.ratio)} (mean per kind: ${kinds})`;
+}
+
+/** Renders the whole report. */
+export function renderMarkdown(report: BenchReport): string {
+  const o = report.options;
+  const m = report.machine;
+  const out: string[] = [];
+  out.push(`## Loan lifecycle benchmark — ${report.startedAt}`);
+  out.push(
+    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGb} GB, ${m.os}, Node ${m.node}, ${m.temporalCli.split('\n')[0] ?? ''}.`
+    + ` Busy cores before the run: ${n(m.busyCoresBeforeRun)}.`
+    + `\nRun: ${o.loans > 0 ? `${o.loans} loans per phase (${o.phases.join(', ')})${o.rounds > 1 ? ` × ${o.rounds} interleaved rounds` : ''}, warm-up ${o.warmup}` : 'parked run only'},`
+    + ` ${o.parked > 0 ? `${o.parked} parked loans, ` : ''}concurrency ${o.concurrency}, webhooks ${o.webhooks ? `on (${o.webhookEvents} events)` : 'off'},`
+    + ` scenarios ${o.scenarios}, dev server ${o.db === 'memory' ? 'SQLite in memory' : 'SQLite file (WAL)'} (${o.server} profile), ${o.workers} worker process(es),`
+    + ` ${describeTuning(o.tuning)}, bundle ${o.prebuiltBundle ? 'prebuilt once' : 'built per worker'}; ${report.durationS} s in all.`,
+  );
+  const phases = (['lifecycle', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
+  if (phases.length > 0) {
+    out.push('### Throughput (same loans, same concurrency)');
+    out.push(throughputTable(phases));
+    for (const p of phases) if (p.calls && p.phase === 'lifecycle') out.push(callsTable(p));
+    for (const p of phases) if (p.history) out.push(historyLine(`History events per workflow, ${p.phase}`, p.history));
+    const lifecycle = report.phases.lifecycle;
+    if (lifecycle?.emulator) {
+      out.push(`Emulator during the lifecycle run: ${lifecycle.emulator.requests} requests, ${n(lifecycle.emulator.requestsPerSecond, 1)} req/s, `
+        + `${n(lifecycle.emulator.cpuSeconds)} CPU s → headroom ${n(lifecycle.emulator.headroom, 1)}× (window seconds ÷ emulator CPU seconds).`);
+    }
+    if (report.perRound.length > 1) {
+      out.push(`Per round (loans/s lifecycle / null / direct → lifecycle ÷ null): ${report.perRound
+        .map((r) => `${n(r.loansPerSecond.lifecycle)} / ${n(r.loansPerSecond.null)} / ${n(r.loansPerSecond.direct)} → ${n(r.vsNullLoan)}`)
+        .join('; ')}.`);
+    }
+    for (const p of phases) if (p.failureExamples.length > 0) out.push(`Failures (${p.phase}): ${p.failureExamples.join(' / ')}`);
+  }
+  const parked = report.parked;
+  if (parked) {
+    out.push('### Parked loans');
+    out.push(table(['measure', 'value'], [
+      ['loans parked in TO_REPAY', `${parked.parked}/${parked.loans} (in ${n(parked.parkSeconds, 1)} s)`],
+      ['worker RSS before → parked (peak)', `${n(parked.worker.rssBeforeMb, 1)} → ${n(parked.worker.rssParkedMb, 1)} MB (${n(parked.worker.peakRssMb, 1)} MB)`],
+      ['worker RSS per open loan', `${n(parked.worker.rssPerOpenLoanKb, 1)} KB (cache ${parked.worker.cacheSize})`],
+      ['server RSS while parked', `${n(parked.server.rssParkedMb, 1)} MB`],
+      ['history per parked loan', `${n(parked.historyWhileParked.mean, 1)} (max ${parked.historyWhileParked.max}, minimum ${parked.historyWhileParked.minimum}, ratio ${n(parked.historyWhileParked.ratio)})`],
+      ['all repaid after the clock advance', `${n(parked.finish.seconds, 1)} s (${n(parked.finish.loansPerSecond, 1)} loans/s; p50 ${n(parked.finish.latencyMs.p50, 0)} ms, p99 ${n(parked.finish.latencyMs.p99, 0)} ms)`],
+      ['outcomes', Object.entries(parked.finish.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')],
+      ['history per loan at the end', `${n(parked.historyAtEnd.mean, 1)} (max ${parked.historyAtEnd.max}, minimum ${parked.historyAtEnd.minimum}, ratio ${n(parked.historyAtEnd.ratio)})`],
+      ['Defacto calls per loan', `${n(parked.calls.perLoan)} (minimum ${n(parked.calls.minimumPerLoan)}, ratio ${n(parked.calls.ratio)}; HTTP edge ${n(parked.calls.edgePerLoan)})`],
+      ['worker CPU from advance to all closed', `${n(parked.finish.workerCpuSeconds)} s (other processes meanwhile: ${n(parked.finish.otherCores)} cores)`],
+    ]));
+  }
+  out.push('### Ratios and targets');
+  out.push(table(['measure', 'target', 'value', 'met'], [
+    ...report.targets.map((t) => [t.name, t.target, n(t.value), t.met === null ? dash : t.met ? 'yes' : 'no']),
+    ['emulator request headroom (req/s capacity without webhooks ÷ req/s seen)', '(reported)', n(report.ratios.emulatorRequestHeadroom, 1), dash],
+    ['loans/s ÷ direct loans/s', '(reported)', n(report.ratios.vsDirect), dash],
+  ]));
+  return `${out.join('\n\n')}\n`;
+}

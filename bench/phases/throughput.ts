@@ -1,0 +1,117 @@
+/**
+ * The three throughput phases, same loans and same concurrency: the lifecycle on Temporal against the
+ * emulator, the null loan (same workflow, canned activities, no emulator) and the direct baseline (same
+ * Defacto calls in plain async code, no Temporal). Each run starts its own workers, runs its warm-up
+ * outside the window, and returns raw readings; {@link throughputResult} turns one or several runs of a
+ * phase (rounds, interleaved with the other phases) into the reported figures.
+ */
+import { DefactoClient } from '../../src/defacto';
+import { createLogger } from '../../src/logging';
+import { startLoan } from '../../src/starter';
+import { directLoan, plainActivities } from '../direct-loan';
+import { emulatorStats, pendingWebhookDeliveries, resetEmulatorStats, type RouteStats } from '../lib/emulator-api';
+import type { BenchEnvironment, WorkerChild } from '../lib/environment';
+import { totalCalls } from '../lib/counting-client';
+import { historySummary, type HistorySummary } from '../lib/histories';
+import { runLoans, type LoanBatch, type LoanRunner } from '../lib/loan-run';
+import { loanRequest, scenarioFor } from '../lib/loan-requests';
+import type { BenchOptions, ThroughputPhase } from '../lib/options';
+import type { ProgressSink } from '../lib/progress';
+import { openWindow, type WindowReadings } from '../lib/window';
+
+/** One run of one phase, unreduced. */
+export interface PhaseRun {
+  readonly phase: ThroughputPhase;
+  readonly batch: LoanBatch;
+  readonly readings: WindowReadings;
+  /** Emulator requests of the window (null: the null loan has no emulator). */
+  readonly routeStats: Record<string, RouteStats> | null;
+  /** Defacto calls the HTTP edge made in the window (null without webhooks). */
+  readonly edgeCalls: number | null;
+  readonly history: HistorySummary | null;
+  readonly workers: number;
+  readonly workerStartupMs: number | null;
+}
+
+/** Waits (bounded) until the emulator has no webhook delivery in flight, so late edge calls are counted. */
+export async function drainWebhooks(env: BenchEnvironment, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (await pendingWebhookDeliveries(env.emulatorUrl)) > 0) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function temporalRunner(env: BenchEnvironment, options: BenchOptions, taskQueue: string, prefix: string, ids: string[]): LoanRunner {
+  return async (index) => {
+    const request = loanRequest(`${prefix}-${index}`, scenarioFor(options.scenarios, index));
+    const started = await startLoan(env.client, request, { taskQueue });
+    ids[index] = started.workflowId;
+    return started.handle.result();
+  };
+}
+
+/** The lifecycle or the null loan: worker processes, warm-up, measured batch, histories. */
+export async function temporalPhase(
+  env: BenchEnvironment,
+  options: BenchOptions,
+  mode: 'lifecycle' | 'null',
+  progress: ProgressSink,
+  roundTag = '',
+): Promise<PhaseRun> {
+  const label = `${mode === 'lifecycle' ? 'lifecycle' : 'null loan'}${roundTag}`;
+  const taskQueue = `bench-${env.runId}-${mode}${roundTag.replace(/\W+/g, '-')}`;
+  const prefix = `${env.runId}-${mode}${roundTag.replace(/\W+/g, '')}`;
+  progress.log(`${label}: starting ${options.workers} worker process(es)`);
+  const workers: WorkerChild[] = await env.startWorkers(mode, taskQueue);
+  try {
+    if (options.warmup > 0) {
+      await runLoans(options.warmup, options.concurrency, temporalRunner(env, options, taskQueue, `${prefix}-w`, []), progress, `${label} warm-up`);
+    }
+    if (mode === 'lifecycle' && options.webhooks) await drainWebhooks(env);
+    await resetEmulatorStats(env.emulatorUrl);
+    const edgeBefore = env.edgeCalls ? totalCalls(env.edgeCalls) : null;
+
+    const ids: string[] = [];
+    const close = openWindow({ workers: workers.map((w) => w.pid), server: env.serverPid, emulator: mode === 'lifecycle' ? env.emulatorPid : null });
+    const batch = await runLoans(options.loans, options.concurrency, temporalRunner(env, options, taskQueue, prefix, ids), progress, label);
+    const readings = close();
+
+    let routeStats = null;
+    let edgeCalls = null;
+    if (mode === 'lifecycle') {
+      if (options.webhooks) await drainWebhooks(env);
+      routeStats = await emulatorStats(env.emulatorUrl);
+      edgeCalls = env.edgeCalls && edgeBefore !== null ? totalCalls(env.edgeCalls) - edgeBefore : null;
+    }
+    progress.log(`${label}: fetching ${ids.filter(Boolean).length} histories`);
+    const history = await historySummary(env.client, ids.filter(Boolean));
+    const startup = workers.map((w) => Number(w.ready.startupMs));
+    return {
+      phase: mode, batch, readings, routeStats, edgeCalls, history,
+      workers: workers.length, workerStartupMs: startup.length > 0 ? Math.max(...startup) : null,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+/** The direct baseline: the activities' bodies called in order from this process, no Temporal. */
+export async function directPhase(env: BenchEnvironment, options: BenchOptions, progress: ProgressSink, roundTag = ''): Promise<PhaseRun> {
+  const defacto = new DefactoClient({ baseUrl: env.emulatorUrl, apiKey: env.directApiKey, retry: 'none' });
+  const activities = plainActivities(defacto, createLogger({ level: 'warn' }, process.stderr));
+  const prefix = `${env.runId}-direct${roundTag.replace(/\W+/g, '')}`;
+  const runner = (p: string): LoanRunner => async (index) => {
+    const reference = `${p}-${index}`;
+    const request = loanRequest(reference, scenarioFor(options.scenarios, index));
+    return { status: await directLoan(activities, request, `loan-ref-${reference}`) };
+  };
+  if (options.warmup > 0) await runLoans(options.warmup, options.concurrency, runner(`${prefix}-w`), progress, `direct warm-up${roundTag}`);
+  await resetEmulatorStats(env.emulatorUrl);
+  const close = openWindow({ workers: [], server: env.serverPid, emulator: env.emulatorPid });
+  const batch = await runLoans(options.loans, options.concurrency, runner(prefix), progress, `direct${roundTag}`);
+  const readings = close();
+  return {
+    phase: 'direct', batch, readings, routeStats: await emulatorStats(env.emulatorUrl), edgeCalls: null, history: null,
+    workers: 0, workerStartupMs: null,
+  };
+}
