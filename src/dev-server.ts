@@ -31,7 +31,20 @@ export interface DevServerOptions {
   readonly port?: number;
   /** How long to wait for the server to answer. */
   readonly startTimeoutMs?: number;
+  /** Server dynamic-config values (`--dynamic-config-value KEY=VALUE`), e.g. {@link FAST_DISPATCH_DYNAMIC_CONFIG}. */
+  readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
+
+/**
+ * The dev server runs one history shard, which reads its task queues at most 20 times a second: on a
+ * cluster with many shards that cap never shows, here it adds 25–50 ms to every task dispatch
+ * (bench/results/tuning.md). These values lift it.
+ */
+export const FAST_DISPATCH_DYNAMIC_CONFIG: Readonly<Record<string, number>> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'history.timerProcessorMaxPollRPS': 1000,
+  'history.visibilityProcessorMaxPollRPS': 1000,
+};
 
 /** A running dev server. `stop()` is idempotent. */
 export interface DevServer {
@@ -120,6 +133,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.dbFilename && options.sqliteWal ? ['--sqlite-pragma', 'journal_mode=wal'] : []),
     ...loanSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${typeName(key.type)}`]),
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+      '--dynamic-config-value', `${key}=${JSON.stringify(value)}`,
+    ]),
   ];
   const logFile = join(mkdtempSync(join(tmpdir(), 'temporal-dev-')), 'server.log');
   const logFd = openSync(logFile, 'a');

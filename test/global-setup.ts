@@ -4,7 +4,7 @@
  * this process dies any other way.
  */
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../src/dev-server';
+import { FAST_DISPATCH_DYNAMIC_CONFIG, startDevServer } from '../src/dev-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,7 +14,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const server = await startDevServer();
+  // Tests run workflows one after another: without the single-shard dispatch cap each step is quicker.
+  const server = await startDevServer({ dynamicConfig: FAST_DISPATCH_DYNAMIC_CONFIG });
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
   return () => server.stop();

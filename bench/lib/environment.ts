@@ -22,7 +22,7 @@ import { countingClient, type CallCounts } from './counting-client';
 import type { BenchOptions } from './options';
 import { benchPath } from './paths';
 import { temporalServerPid } from './proc';
-import { devServerCli } from './server-tuning';
+import { devServerDynamicConfig } from './server-tuning';
 import { eventTypesOf } from './webhook-events';
 import type { ProgressSink } from './progress';
 
@@ -69,11 +69,10 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
   };
   try {
     progress.log(`starting a dev server (${options.db === 'memory' ? 'SQLite in memory' : 'SQLite file, WAL'}, ${options.server} profile) and the emulator`);
-    const cliPath = devServerCli(options.server, workDir);
     const [server, emulator] = await Promise.all([
       startDevServer({
         ...(options.db === 'file-wal' ? { dbFilename: join(workDir, 'temporal.db'), sqliteWal: true } : {}),
-        ...(cliPath ? { cliPath } : {}),
+        dynamicConfig: devServerDynamicConfig(options.server),
       }),
       startChild<EmulatorReady>('emulator', benchPath('children', 'emulator-process.ts'), {
         timing: 'instant', repayment: 'sandbox', seed: 1,
