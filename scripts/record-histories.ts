@@ -13,7 +13,6 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DefactoClient } from '../src/defacto';
@@ -33,6 +32,7 @@ import {
 } from '../test/replay/history-files';
 import { historyToJson } from '../test/replay/history-json';
 import { REPLAY_SCENARIOS, type JsonHistory, type ReplayScenario } from '../test/replay/scenarios';
+import { runAsMain } from '../src/cli';
 
 /** Polling of recorded runs unless a scenario sets its own: fast, like the lifecycle tests. */
 const FAST_POLLING = { initialMs: 50, maxMs: 200, multiplier: 2, idleCheckMs: 300 } as const;
@@ -243,13 +243,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      process.stdout.write('\n');
-      process.stderr.write(`recording failed, nothing written: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsMain(import.meta.url, () => main(), {
+  failurePrefix: 'recording failed, nothing written: ',
+  beforeFailure: () => process.stdout.write('\n'),
+});

@@ -12,12 +12,13 @@
  * (a gate that checked nothing is not green).
  */
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, isGrpcServiceError, ServiceError, type HistoryAndWorkflowId } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../src/config';
 import { createLogger } from '../src/logging';
 import { installTemporalRuntime } from '../src/temporal-runtime';
+import { runAsMain } from '../src/cli';
 
 /** The lifecycle's workflows module, replayed unless `--workflows` names another. */
 export const DEFAULT_WORKFLOWS_PATH = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
@@ -155,12 +156,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   return failed.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      process.stderr.write(`replay failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsMain(import.meta.url, () => main(), { failurePrefix: 'replay failed: ' });

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import {
   Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle,
 } from '@temporalio/client';
@@ -25,6 +24,7 @@ import { loanLifecycleWorkflow } from './workflows';
 import {
   BorrowerIdentifierKey, InvoiceNumberKey, LifecycleStepKey,
 } from './workflows/search-attributes';
+import { runAsMain } from './cli';
 
 /** A second start for a financing whose workflow exists (running, or completed: its loan is settled). */
 export class DuplicateLoanError extends Error {
@@ -216,12 +216,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => { process.exitCode = code; },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runAsMain(import.meta.url, () => main());

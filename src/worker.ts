@@ -3,7 +3,7 @@
  * Defacto client. `runWorker` is reused by `npm start`, tests and benchmarks; run this file directly
  * (`npm run worker`) to serve the task queue from the environment's configuration.
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, redactConfig, type AppConfig } from './config'
 import { DefactoClient } from './defacto';
 import { rootLogger, type Logger } from './logging';
 import { installTemporalRuntime } from './temporal-runtime';
+import { runAsMain } from './cli';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -122,9 +123,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runAsMain(import.meta.url, () => main());

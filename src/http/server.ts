@@ -3,12 +3,12 @@
  * connects to Temporal, makes sure Defacto's webhook subscription points here, listens on HTTP_PORT,
  * and closes gracefully (in-flight requests finish) on SIGINT or SIGTERM.
  */
-import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, redactConfig } from '../config';
 import { rootLogger } from '../logging';
 import { defactoClientFromConfig } from '../worker';
 import { startHttpEdge } from './edge';
+import { runAsMain } from '../cli';
 
 /** Runs the server until SIGINT or SIGTERM. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -49,9 +49,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runAsMain(import.meta.url, () => main());
