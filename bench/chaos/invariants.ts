@@ -8,6 +8,7 @@ import { generatedInvoiceNumber } from '../../src/domain/ids';
 import type { LoanOutcome } from '../../src/domain/loan';
 import type { HistoryEvidence, SecretSighting } from './evidence';
 import { LOAN_KIND_SPECS, outcomeMismatch, type LoanKind } from './scenarios';
+import type { EmulatorInventory } from '../../src/emulator/routes/controls';
 
 /** One loan of the run, as the harness drove it. */
 export interface LoanRun {
@@ -27,16 +28,7 @@ export interface LoanRun {
 }
 
 /** A per-tenant inventory of the emulator (`GET /_emulator/inventory`). */
-export interface Inventory {
-  readonly borrowers: number;
-  readonly invoices: number;
-  readonly loans: number;
-  readonly validations: number;
-  readonly cancels: number;
-  readonly byIdentifier: Record<string, number>;
-  readonly byInvoiceNumber: Record<string, number>;
-  readonly loansByStatus: Record<string, number>;
-}
+export type Inventory = EmulatorInventory;
 
 /** A verdict. */
 export interface InvariantResult {

@@ -3,19 +3,10 @@
  * (per tenant), virtual clock, simulated repayments, stats.
  */
 import type { FaultRule } from '../../src/emulator/app';
+import type { EmulatorInventory } from '../../src/emulator/routes/controls';
 
 /** Counts of one tenant's resources, as `GET /_emulator/inventory` reports them. */
-export interface Inventory {
-  readonly borrowers: number;
-  readonly invoices: number;
-  readonly loans: number;
-  readonly payments: number;
-  readonly validations: number;
-  readonly cancels: number;
-  readonly byIdentifier: Record<string, number>;
-  readonly byInvoiceNumber: Record<string, number>;
-  readonly loansByStatus: Record<string, number>;
-}
+export type Inventory = EmulatorInventory;
 
 /** Per-route request statistics. */
 export interface RouteStats {

@@ -88,7 +88,7 @@ describe('chaos (short variant)', () => {
         : { status, loanId: `L-${workflowId}`, canceledBy: 'defacto', reason: 'x' },
     });
     const inventory: Inventory = {
-      borrowers: 2, invoices: 2, loans: 2, validations: 1, cancels: 0, loansByStatus: {},
+      borrowers: 2, invoices: 2, loans: 2, payments: 2, webhooks: 1, validations: 1, cancels: 0, loansByStatus: {},
       byIdentifier: { A: 1, B: 2 }, byInvoiceNumber: { 'FK-INVOICE-ref-a': 1, 'FK-INVOICE-ref-b': 2 },
     };
     const loans = [loan('loan-ref-a', 'CLOSED'), loan('loan-ref-b', 'CANCELED')];

@@ -94,8 +94,23 @@ export function controlRoutes({ app, ctx }: RouteDeps): void {
   });
 }
 
-/** Counts that let tests assert "exactly one of each" (contracts §3). */
-function inventory(tenant: TenantState) {
+/** One tenant's counts, as `GET /_emulator/inventory` answers: lets tests assert "exactly one of each". */
+export interface EmulatorInventory {
+  readonly borrowers: number;
+  readonly invoices: number;
+  readonly loans: number;
+  readonly payments: number;
+  readonly webhooks: number;
+  /** `validate` calls that changed a loan's state. */
+  readonly validations: number;
+  /** `cancel` calls that changed a loan's state. */
+  readonly cancels: number;
+  readonly byIdentifier: Record<string, number>;
+  readonly byInvoiceNumber: Record<string, number>;
+  readonly loansByStatus: Record<string, number>;
+}
+
+function inventory(tenant: TenantState): EmulatorInventory {
   const byIdentifier: Record<string, number> = {};
   for (const b of tenant.borrowers.items) byIdentifier[b.input.identifier] = (byIdentifier[b.input.identifier] ?? 0) + 1;
   const byInvoiceNumber: Record<string, number> = {};
