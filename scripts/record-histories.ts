@@ -2,8 +2,9 @@
  * `npm run histories:record`: re-records the replay corpus. On a fresh dev server, with the emulator
  * (instant timing unless a scenario says otherwise) and a worker running the real activities, it runs
  * every scenario of `test/replay/scenarios.ts` end to end, checks each history shows what the scenario is
- * named after and carries no secret, and only then replaces `test/replay/histories/` (histories plus
- * `manifest.json`). Nothing is written when any scenario fails.
+ * named after and carries no secret, and only then replaces `test/replay/histories/current/` (histories plus
+ * `manifest.json`). Nothing is written when any scenario fails. The frozen corpus `histories/v1/` is never
+ * written.
  *
  *   npm run histories:record                          # all scenarios, replaces the corpus
  *   npm run histories:record -- --only success fail   # dry run of some scenarios, writes nothing
@@ -28,7 +29,7 @@ import { loanWorkflowBundle, runWorker } from '../src/worker';
 import type { loanLifecycleWorkflow } from '../src/workflows';
 import { progressQuery } from '../src/workflows/messages';
 import {
-  HISTORIES_DIR, MANIFEST_FILE, historyFiles, historyStrings, type Manifest, type RecordedHistory,
+  RECORDING_DIR, MANIFEST_FILE, historyFiles, historyStrings, type Manifest, type RecordedHistory,
 } from '../test/replay/history-files';
 import { historyToJson } from '../test/replay/history-json';
 import { REPLAY_SCENARIOS, type JsonHistory, type ReplayScenario } from '../test/replay/scenarios';
@@ -234,12 +235,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     bundleSha256: createHash('sha256').update(bundle.code).digest('hex'),
     histories: files.map((f) => f.entry),
   };
-  mkdirSync(HISTORIES_DIR, { recursive: true });
-  for (const stale of historyFiles()) rmSync(join(HISTORIES_DIR, stale));
-  for (const file of files) writeFileSync(join(HISTORIES_DIR, file.entry.file), file.json);
-  writeFileSync(join(HISTORIES_DIR, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  const where = relative(process.cwd(), HISTORIES_DIR) || HISTORIES_DIR;
-  say(`wrote ${files.length} histories and ${MANIFEST_FILE} to ${where} (${readdirSync(HISTORIES_DIR).length} files)`);
+  mkdirSync(RECORDING_DIR, { recursive: true });
+  for (const stale of historyFiles(RECORDING_DIR)) rmSync(join(RECORDING_DIR, stale));
+  for (const file of files) writeFileSync(join(RECORDING_DIR, file.entry.file), file.json);
+  writeFileSync(join(RECORDING_DIR, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const where = relative(process.cwd(), RECORDING_DIR) || RECORDING_DIR;
+  say(`wrote ${files.length} histories and ${MANIFEST_FILE} to ${where} (${readdirSync(RECORDING_DIR).length} files)`);
   return 0;
 }
 

@@ -1,21 +1,60 @@
 /**
- * The committed replay corpus: `test/replay/histories/<scenario>.json` (Temporal's proto-JSON history
- * format, the one `temporal workflow show --output json` and the Web UI download produce) and
+ * The committed replay corpora: `test/replay/histories/<corpus>/<scenario>.json` (Temporal's proto-JSON
+ * history format, the one `temporal workflow show --output json` and the Web UI download produce) and
  * `manifest.json`, which says what recorded them and gives each history its workflow ID (a history does
  * not carry it, and the lifecycle derives idempotency keys from it).
+ *
+ * `v1` is frozen: recorded by the code that ran the first loans in flight, it replays forever and is
+ * never re-recorded. `npm run histories:record` writes `current/` beside it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { historyFromJson } from './history-json';
 
-/** Folder of the committed histories. */
-export const HISTORIES_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
+/** Folder holding one sub-folder per corpus. */
+export const CORPORA_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 
-/** Name of the manifest inside {@link HISTORIES_DIR}. */
+/** The frozen corpora, oldest first: each replays forever, none is ever re-recorded. */
+export const FROZEN_CORPORA = ['v1'] as const;
+
+/** Where `npm run histories:record` writes (never into a frozen corpus). */
+export const RECORDING_DIR = join(CORPORA_DIR, 'current');
+
+/** Name of the manifest inside a corpus folder. */
 export const MANIFEST_FILE = 'manifest.json';
+
+/** A corpus folder by name (`v1`, `current`, …). */
+export function corpusDir(name: string): string {
+  return join(CORPORA_DIR, name);
+}
+
+/**
+ * Every corpus to replay: the frozen ones (which must exist) and `current/` once something was recorded
+ * there; any other folder holding a manifest too.
+ */
+export function replayedCorpora(): string[] {
+  const folders = readdirSync(CORPORA_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(CORPORA_DIR, entry.name, MANIFEST_FILE)))
+    .map((entry) => entry.name);
+  const others = folders.filter((name) => !(FROZEN_CORPORA as readonly string[]).includes(name)).sort();
+  return [...FROZEN_CORPORA, ...others];
+}
+
+/**
+ * sha256 (hex) of a corpus: every file name and content, in name order. Pinned for frozen corpora, so a
+ * re-recording or an edit over them fails the replay test.
+ */
+export function corpusFingerprint(dir: string): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+    hash.update(name).update('\0').update(readFileSync(join(dir, name))).update('\0');
+  }
+  return hash.digest('hex');
+}
 
 /** One recorded run. */
 export const RecordedHistorySchema = z.strictObject({
@@ -44,12 +83,12 @@ export type RecordedHistory = z.infer<typeof RecordedHistorySchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** Reads and validates the manifest. */
-export function readManifest(dir: string = HISTORIES_DIR): Manifest {
+export function readManifest(dir: string): Manifest {
   return ManifestSchema.parse(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')));
 }
 
 /** Every history file in `dir` (the manifest excluded), sorted. */
-export function historyFiles(dir: string = HISTORIES_DIR): string[] {
+export function historyFiles(dir: string): string[] {
   return readdirSync(dir).filter((name) => name.endsWith('.json') && name !== MANIFEST_FILE).sort();
 }
 
@@ -64,7 +103,7 @@ export interface LoadedHistory {
  * Loads every history file of `dir` with its workflow ID from the manifest. A history file the
  * manifest does not list (or the reverse) is an error: the corpus and its manifest must agree.
  */
-export function loadRecordedHistories(dir: string = HISTORIES_DIR): LoadedHistory[] {
+export function loadRecordedHistories(dir: string): LoadedHistory[] {
   const manifest = readManifest(dir);
   const files = historyFiles(dir);
   const listed = new Map(manifest.histories.map((entry) => [entry.file, entry]));

@@ -1,14 +1,18 @@
 /**
- * The deploy gate: today's workflow code must replay every committed history (recorded by
- * `npm run histories:record`) without a determinism error, and a deliberately incompatible variant
- * must fail on every one of them, which proves this test can fail.
+ * The deploy gate: today's workflow code must replay every committed history without a determinism
+ * error, and deliberately incompatible variants must fail on every one of them, which proves this test
+ * can fail. The frozen corpus `v1` (the histories of the code that ran the first loans in flight)
+ * replays forever; a later corpus recorded by `npm run histories:record` (`current/`) replays beside it.
  */
 import { fileURLToPath } from 'node:url';
 import type { ReplayResult, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { historyStrings, HISTORIES_DIR, loadRecordedHistories, readManifest, type LoadedHistory } from './history-files';
+import {
+  corpusDir, corpusFingerprint, FROZEN_CORPORA, historyStrings, loadRecordedHistories, readManifest, replayedCorpora,
+  type LoadedHistory,
+} from './history-files';
 import { historyToJson } from './history-json';
 import { createLogger } from '../../src/logging';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
@@ -20,9 +24,25 @@ const workflowsPath = (relative: string): string => fileURLToPath(new URL(relati
 const noop = (): void => undefined;
 const quietBundler = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+/** The bundle of a workflows module, built once per file. */
 function bundle(relative: string): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: workflowsPath(relative), logger: quietBundler });
+  let built = bundles.get(relative);
+  if (!built) {
+    built = bundleWorkflowCode({ workflowsPath: workflowsPath(relative), logger: quietBundler });
+    bundles.set(relative, built);
+  }
+  return built;
 }
+
+/**
+ * sha256 of each frozen corpus as committed. A frozen corpus is never re-recorded nor edited: if this
+ * fails, restore the folder from git (`git checkout -- test/replay/histories/<corpus>`).
+ */
+const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], string>> = {
+  v1: 'd9bf09e1d6c208a5af25938c32667bc251d1e98bcbe054fa8717edfe4991e3c2',
+};
 
 /** Replays every history with `workflowBundle`; one result per history, in order. */
 async function replayAll(workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[]): Promise<ReplayResult[]> {
@@ -40,14 +60,25 @@ function verdicts(histories: readonly LoadedHistory[], results: readonly ReplayR
   });
 }
 
-let histories: LoadedHistory[];
-beforeAll(() => {
-  histories = loadRecordedHistories();
+describe('the frozen corpora', () => {
+  it('v1 exists and is replayed first', () => {
+    expect(replayedCorpora()[0]).toBe('v1');
+  });
+
+  it.each(FROZEN_CORPORA.map((name) => [name]))('%s is byte for byte the corpus that was frozen', (name) => {
+    expect(corpusFingerprint(corpusDir(name))).toBe(FROZEN_FINGERPRINTS[name]);
+  });
 });
 
-describe('the committed history corpus', () => {
+describe.each(replayedCorpora().map((name) => [name]))('corpus %s', (corpus) => {
+  const dir = corpusDir(corpus);
+  let histories: LoadedHistory[];
+  beforeAll(() => {
+    histories = loadRecordedHistories(dir);
+  });
+
   it('holds at least 10 histories of the manifest workflow type, each listed in the manifest', () => {
-    const manifest = readManifest();
+    const manifest = readManifest(dir);
     expect(histories.length).toBeGreaterThanOrEqual(10);
     expect(histories.map((h) => h.scenario).sort()).toEqual(manifest.histories.map((h) => h.scenario).sort());
     for (const { scenario, history } of histories) {
@@ -60,25 +91,15 @@ describe('the committed history corpus', () => {
     for (const { scenario, history } of histories) {
       const strings = historyStrings(JSON.parse(historyToJson(history)));
       const leaks = strings.filter((s) => /bearer\s|api[_-]?key|recorder-(webhook|backoffice)-token|authorization/i.test(s));
-      expect(leaks, `${scenario} (${HISTORIES_DIR})`).toEqual([]);
+      expect(leaks, `${scenario} (${dir})`).toEqual([]);
     }
   });
 
-  it('the secret scan sees inside base64 payloads, where a leaked key would actually sit', () => {
-    const data = Buffer.from(JSON.stringify({ apiKey: 'sk-leaked' })).toString('base64');
-    const strings = historyStrings({ events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [{ data }] } } }] });
-    expect(strings.some((s) => s.includes('sk-leaked'))).toBe(true);
-  });
-});
-
-describe('replay with today\'s workflow code', () => {
-  it('replays every committed history without a determinism or replay error', async () => {
+  it('replays with today\'s workflow code without a determinism or replay error', async () => {
     const results = await replayAll(await bundle('../../src/workflows/index.ts'), histories);
     expect(verdicts(histories, results)).toEqual(histories.map((h) => `${h.scenario}: ok`));
   });
-});
 
-describe('replay with a deliberately incompatible lifecycle (proof the gate can fail)', () => {
   it('an extra timer before the first command fails every history with a DeterminismViolationError', async () => {
     const results = await replayAll(await bundle('./fixtures/incompatible-workflows.ts'), histories);
     expect(results).toHaveLength(histories.length);
@@ -93,5 +114,13 @@ describe('replay with a deliberately incompatible lifecycle (proof the gate can 
     for (const [index, result] of results.entries()) {
       expect(result.error, verdicts(histories, results)[index]).toBeInstanceOf(DeterminismViolationError);
     }
+  });
+});
+
+describe('the secret scan', () => {
+  it('sees inside base64 payloads, where a leaked key would actually sit', () => {
+    const data = Buffer.from(JSON.stringify({ apiKey: 'sk-leaked' })).toString('base64');
+    const strings = historyStrings({ events: [{ workflowExecutionStartedEventAttributes: { input: { payloads: [{ data }] } } }] });
+    expect(strings.some((s) => s.includes('sk-leaked'))).toBe(true);
   });
 });
