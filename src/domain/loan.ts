@@ -183,8 +183,11 @@ export interface LoanEventsSummary {
   readonly statuses: readonly string[];
 }
 
-/** Who ended a loan before disbursement. */
-export type CanceledBy = 'operator' | 'policy' | 'deadline' | 'defacto';
+/**
+ * Who ended a loan before disbursement: an operator (reject or cancel), the review deadline, or Defacto.
+ * The acceptance policy never cancels: an offer outside it waits for an operator.
+ */
+export type CanceledBy = 'operator' | 'deadline' | 'defacto';
 
 /**
  * Business outcomes of the lifecycle, returned (not thrown). Technical failures fail the workflow instead.
@@ -230,10 +233,13 @@ export interface ConditionsReview {
   readonly decidedBy: 'api' | 'policy' | 'operator' | 'deadline' | null;
 }
 
-/** Everything `progressQuery` returns: small, serialisable, free of personal data. */
-export interface LoanProgress {
-  readonly workflowId: string;
-  readonly currentStep: LifecycleStep | typeof FINISHED_STEP;
+/**
+ * What the lifecycle has established about its loan: the body of `progressQuery`, and (with the
+ * workflow's own bookkeeping) what continue-as-new carries to the next run. Small, serialisable, free of
+ * personal data. A field added here is shown and carried without further code; give it a default in
+ * {@link initialLoanFacts} (runs continued by older code lack it).
+ */
+export interface LoanFacts {
   readonly steps: Readonly<Record<LifecycleStep, StepProgress>>;
   readonly borrower: BorrowerSummary | null;
   readonly contract: ContractAvailability | null;
@@ -248,7 +254,34 @@ export interface LoanProgress {
   readonly polls: number;
   readonly lastPolledAt: string | null;
   readonly eventsSeen: number;
+  /** Runs of the workflow so far (continue-as-new starts the next one). */
   readonly runs: number;
+}
+
+/** The facts of a loan nothing is known about yet: every step pending, first run. */
+export function initialLoanFacts(): LoanFacts {
+  return {
+    steps: initialSteps(),
+    borrower: null,
+    contract: null,
+    invoice: null,
+    loan: null,
+    review: null,
+    awaitingOperator: false,
+    creditLineBefore: null,
+    creditLineAfter: null,
+    repaymentLate: false,
+    polls: 0,
+    lastPolledAt: null,
+    eventsSeen: 0,
+    runs: 1,
+  };
+}
+
+/** Everything `progressQuery` returns: the facts, where the lifecycle stands, and the outcome once known. */
+export interface LoanProgress extends LoanFacts {
+  readonly workflowId: string;
+  readonly currentStep: LifecycleStep | typeof FINISHED_STEP;
   readonly outcome: LoanOutcome | null;
 }
 

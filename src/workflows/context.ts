@@ -18,8 +18,11 @@ export const creates = proxyActivities<LoanActivities>(createOptions);
 /** Sign, validate, cancel. */
 export const commandActivities = proxyActivities<LoanActivities>(commandOptions);
 
-/** The workflow's input: a validated request, plus the state carried over by continue-as-new. */
-export type LoanLifecycleInput = LoanRequest & { readonly continued?: CarriedState };
+/**
+ * The workflow's input: a validated request, plus the state carried over by continue-as-new (partial:
+ * a run continued by older code lacks the fields added since, which then start from their defaults).
+ */
+export type LoanLifecycleInput = LoanRequest & { readonly continued?: Partial<CarriedState> };
 
 /** One run's shared context. */
 export interface LifecycleContext {
@@ -36,7 +39,7 @@ export async function continueAsNewIfDue(ctx: LifecycleContext): Promise<void> {
   const due = info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
   if (!due || ctx.commands.pending()) return;
   await condition(allHandlersFinished);
-  log.info('continuing as new', { historyLength: info.historyLength, runs: ctx.state.runs });
+  log.info('continuing as new', { historyLength: info.historyLength, runs: ctx.state.facts.runs });
   await continueAsNew<(input: LoanLifecycleInput) => Promise<unknown>>({ ...ctx.request, continued: ctx.state.carry() });
 }
 

@@ -25,7 +25,7 @@ export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
         return declined(ctx, loan);
       case 'CANCELED':
       case 'DELETED':
-        return canceled(ctx, loan, ctx.state.cancelRequestedBy ?? 'defacto', ctx.state.cancelReason ?? `loan ${loan.status} by Defacto`);
+        return canceled(ctx, loan, state.bookkeeping.cancelRequestedBy ?? 'defacto', state.bookkeeping.cancelReason ?? `loan ${loan.status} by Defacto`);
       case 'ISSUE_DETECTED':
         return paymentFailed(ctx, loan);
       case 'CLOSED':
@@ -43,8 +43,9 @@ export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
 }
 
 function currentLoan(ctx: LifecycleContext): LoanSnapshot {
-  if (!ctx.state.loan) throw ApplicationFailure.nonRetryable('no loan to follow', 'LifecycleInvariantError');
-  return ctx.state.loan;
+  const { loan } = ctx.state.facts;
+  if (!loan) throw ApplicationFailure.nonRetryable('no loan to follow', 'LifecycleInvariantError');
+  return loan;
 }
 
 /** Steps follow the observed status (several at once when Defacto moved fast between two polls). */
@@ -52,18 +53,18 @@ function markStepsFor(ctx: LifecycleContext, status: LoanStatus): void {
   const { state } = ctx;
   if (status === 'TO_VALIDATE') state.start('CONDITIONS_REVIEWED');
   if (VALIDATED_OR_BEYOND.includes(status)) {
-    if (!state.review) {
-      state.review = {
+    if (!state.facts.review) {
+      state.beginReview({
         mode: 'auto', withinPolicy: null, reasons: [], feeRatePercent: null, durationDays: null, deadlineAt: null,
         decision: 'approved', decidedBy: 'api',
-      };
+      });
     }
     state.complete('CONDITIONS_REVIEWED', reviewNote(ctx));
     state.complete('VALIDATED');
     state.start('DISBURSED');
   }
   if (DISBURSED_OR_BEYOND.includes(status)) {
-    const paidAt = state.loan?.paidAt;
+    const paidAt = state.facts.loan?.paidAt;
     state.complete('DISBURSED', paidAt ? `paid at ${paidAt}` : 'loan TO_REPAY');
     state.start('REPAID');
   }
@@ -71,7 +72,7 @@ function markStepsFor(ctx: LifecycleContext, status: LoanStatus): void {
 }
 
 function reviewNote(ctx: LifecycleContext): string {
-  const review = ctx.state.review;
+  const review = ctx.state.facts.review;
   if (!review || review.decidedBy === 'api') return 'validated by Defacto (auto_validate)';
   if (review.decidedBy === 'policy') return 'within policy: validated by the workflow';
   return `approved by an operator${review.withinPolicy === false ? ` (outside policy: ${review.reasons.join('; ')})` : ''}`;
@@ -85,10 +86,10 @@ function reviewNote(ctx: LifecycleContext): string {
 async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Promise<boolean> {
   const { state, request, commands } = ctx;
   const policy = request.loan.acceptancePolicy;
-  if (!state.review) {
+  if (!state.facts.review) {
     const verdict = evaluateOffer(loan, policy);
     const automatic = verdict.withinPolicy && !policy.requireOperatorApproval;
-    state.review = {
+    state.beginReview({
       mode: automatic ? 'policy' : 'operator',
       withinPolicy: verdict.withinPolicy,
       reasons: verdict.reasons,
@@ -97,45 +98,42 @@ async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Prom
       deadlineAt: automatic ? null : new Date(Date.now() + request.loan.deadlines.conditionsReviewMs).toISOString(),
       decision: automatic ? 'approved' : null,
       decidedBy: automatic ? 'policy' : null,
-    };
+    });
     if (automatic) {
       state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
       return true;
     }
-    state.awaitingOperator = true;
+    state.awaitOperator();
     state.syncSearchAttributes();
     log.info('conditions await an operator decision', { withinPolicy: verdict.withinPolicy, reasons: verdict.reasons });
   }
-  if (!state.awaitingOperator) return false;
+  if (!state.facts.awaitingOperator) return false;
 
   const decision = commands.decision;
   if (decision && !decision.settlement) {
     try {
       if (decision.kind === 'approve') {
         state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
-        state.review = { ...state.review, decision: 'approved', decidedBy: 'operator' };
+        state.decideReview('approved', 'operator');
       } else {
-        state.cancelRequestedBy = 'operator';
-        state.cancelReason = decision.reason ?? 'conditions rejected by an operator';
+        state.cancelRequested('operator', decision.reason ?? 'conditions rejected by an operator');
         state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
-        state.review = { ...state.review, decision: 'rejected', decidedBy: 'operator' };
+        state.decideReview('rejected', 'operator');
       }
     } catch (error) {
       decision.settlement = refusal(error);
       throw error;
     }
-    state.awaitingOperator = false;
     decision.settlement = { ok: true, result: { loanId: loan.id, loanStatus: currentLoan(ctx).status } };
     return true;
   }
 
-  const deadline = state.review.deadlineAt === null ? Number.POSITIVE_INFINITY : Date.parse(state.review.deadlineAt);
+  const deadlineAt = state.facts.review?.deadlineAt ?? null;
+  const deadline = deadlineAt === null ? Number.POSITIVE_INFINITY : Date.parse(deadlineAt);
   if (Date.now() >= deadline) {
-    state.cancelRequestedBy = 'deadline';
-    state.cancelReason = 'no operator decision before the review deadline';
+    state.cancelRequested('deadline', 'no operator decision before the review deadline');
     state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
-    state.review = { ...state.review, decision: 'expired', decidedBy: 'deadline' };
-    state.awaitingOperator = false;
+    state.decideReview('expired', 'deadline');
     return true;
   }
   return false;
@@ -154,12 +152,8 @@ async function applyOperatorCancel(ctx: LifecycleContext): Promise<void> {
   try {
     const snapshot = await commandActivities.cancelLoan({ loanId: loan.id });
     state.applyLoan(snapshot);
-    state.cancelRequestedBy = 'operator';
-    state.cancelReason = pending.reason ?? 'canceled by an operator';
-    if (state.awaitingOperator) {
-      state.awaitingOperator = false;
-      if (state.review) state.review = { ...state.review, decision: 'rejected', decidedBy: 'operator' };
-    }
+    state.cancelRequested('operator', pending.reason ?? 'canceled by an operator');
+    if (state.facts.awaitingOperator) state.decideReview('rejected', 'operator');
     pending.settlement = { ok: true, result: { loanId: loan.id, loanStatus: snapshot.status } };
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
@@ -186,29 +180,24 @@ async function waitThenPoll(ctx: LifecycleContext): Promise<void> {
   const phase = `${loan.status}:${pastDue ? 'due' : 'not-due'}`;
   // The first look at a new phase is immediate: Defacto often moves on within moments of a change
   // (ours or its own), and one read is cheaper than a timer. Then the schedule applies.
-  const freshPhase = phase !== state.backoffPhase;
-  if (freshPhase) {
-    state.backoffPhase = phase;
-    state.attempt = 0;
-  }
-  if (pastDue && !state.repaymentLate && nowMs >= Date.parse(loan.toRepayAt) + request.loan.deadlines.repaymentFollowUpMs) {
-    state.repaymentLate = true;
+  const freshPhase = phase !== state.bookkeeping.backoffPhase;
+  if (freshPhase) state.enterPhase(phase);
+  if (pastDue && !state.facts.repaymentLate && nowMs >= Date.parse(loan.toRepayAt) + request.loan.deadlines.repaymentFollowUpMs) {
+    state.markRepaymentLate();
     log.warn('repayment is late', { loanId: loan.id });
   }
   let delay = nextPollDelay(request.loan.pollSchedule, {
-    status: loan.status, nowMs, toPayAt: loan.toPayAt, toRepayAt: loan.toRepayAt, attempt: state.attempt, late: state.repaymentLate,
+    status: loan.status, nowMs, toPayAt: loan.toPayAt, toRepayAt: loan.toRepayAt,
+    attempt: state.bookkeeping.attempt, late: state.facts.repaymentLate,
   });
-  const deadlineAt = state.awaitingOperator ? state.review?.deadlineAt : null;
+  const deadlineAt = state.facts.awaitingOperator ? state.facts.review?.deadlineAt : null;
   if (deadlineAt) delay = Math.min(delay, Math.max(1, Date.parse(deadlineAt) - nowMs));
   if (!freshPhase) {
     const early = await waitForChange(ctx, delay);
-    state.attempt += 1;
+    state.waited();
     if (early && ctx.commands.pending()) return;
   }
-  const snapshot = await reads.getLoan({ loanId: loan.id });
-  state.polls += 1;
-  state.lastPolledAt = state.now();
-  state.applyLoan(snapshot);
+  state.polled(await reads.getLoan({ loanId: loan.id }));
 }
 
 function declined(ctx: LifecycleContext, loan: LoanSnapshot): LoanOutcome {
@@ -237,13 +226,13 @@ async function paymentFailed(ctx: LifecycleContext, loan: LoanSnapshot): Promise
 async function closed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOutcome> {
   const { state } = ctx;
   state.start('CREDIT_LINE_AFTER');
-  const identifier = state.borrower?.identifier;
+  const identifier = state.facts.borrower?.identifier;
   const [payments, events, creditLineAfter] = await Promise.all([
     reads.listPayments({ loanId: loan.id }),
     reads.listLoanEvents({ loanId: loan.id }),
     identifier ? reads.getCreditLines({ borrowerIdentifier: identifier }) : Promise.resolve(null),
   ]);
-  state.creditLineAfter = creditLineAfter;
+  state.creditLineAfterRead(creditLineAfter);
   state.complete('CREDIT_LINE_AFTER');
   const feesCents = loan.paidInterestsCents > 0 ? loan.paidInterestsCents : Math.max(0, loan.repaidAmountCents - loan.repaidNominalCents);
   return {
@@ -258,7 +247,7 @@ async function closed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOu
     closedAt: loan.closedAt,
     payments,
     eventCount: events.count,
-    creditLineBefore: state.creditLineBefore,
+    creditLineBefore: state.facts.creditLineBefore,
     creditLineAfter,
   };
 }

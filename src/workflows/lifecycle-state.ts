@@ -1,14 +1,17 @@
 /**
- * The state of one loan lifecycle: steps with workflow-clock timestamps, the summaries gathered so far,
- * and the bookkeeping of polling. It renders `progressQuery`, keeps search attributes in sync, and is
- * what continue-as-new carries to the next run.
+ * The state of one loan lifecycle: the facts `progressQuery` shows ({@link LoanFacts}: steps with
+ * workflow-clock timestamps, the summaries gathered so far, polling counters) and the bookkeeping only the
+ * workflow reads. Both are written once, as types with one defaults object each; `progress()` and
+ * `carry()` derive from them, and the rest of the workflow changes them only through the named methods
+ * below. It also keeps search attributes in sync.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { log, upsertSearchAttributes } from '@temporalio/workflow';
 import {
-  FINISHED_STEP, LIFECYCLE_STEPS, initialSteps, loanStatusRank,
-  type BorrowerSummary, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
-  type CanceledBy, type InvoiceSummary, type LifecycleStep, type LoanOutcome, type LoanProgress, type LoanSnapshot, type StepProgress,
+  FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
+  type BorrowerSummary, type CanceledBy, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
+  type InvoiceSummary, type LifecycleStep, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
+  type StepProgress,
 } from '../domain/loan';
 import {
   BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
@@ -17,62 +20,82 @@ import {
 /** How many webhook event keys are remembered for de-duplication (older ones cannot matter any more). */
 const SEEN_EVENTS_KEPT = 64;
 
-/** Everything continue-as-new hands to the next run. */
-export interface CarriedState {
-  readonly steps: Record<LifecycleStep, StepProgress>;
-  readonly borrower: BorrowerSummary | null;
+/** What the workflow tracks for itself and never shows: carried by continue-as-new, absent from `progressQuery`. */
+export interface LifecycleBookkeeping {
+  /** Country of the generated business, for the generated invoice. */
   readonly borrowerCountry: string | null;
-  readonly contract: ContractAvailability | null;
-  readonly invoice: InvoiceSummary | null;
-  readonly loan: LoanSnapshot | null;
-  readonly review: ConditionsReview | null;
-  readonly awaitingOperator: boolean;
-  readonly creditLineBefore: CreditLineSummary | null;
   readonly creditLineBeforeChecked: boolean;
-  readonly repaymentLate: boolean;
-  readonly polls: number;
-  readonly lastPolledAt: string | null;
-  readonly eventsSeen: number;
+  /** Recent webhook event keys, for de-duplication. */
   readonly seenEventKeys: readonly string[];
+  /** Polls since the watched phase last changed (drives the backoff). */
   readonly attempt: number;
   readonly backoffPhase: string | null;
-  readonly runs: number;
+  /** Who asked Defacto to cancel (set just before the call), so the outcome names them. */
   readonly cancelRequestedBy: CanceledBy | null;
   readonly cancelReason: string | null;
 }
 
-/** Mutable lifecycle state; only the workflow's main loop and its message handlers touch it. */
+function initialBookkeeping(): LifecycleBookkeeping {
+  return {
+    borrowerCountry: null,
+    creditLineBeforeChecked: false,
+    seenEventKeys: [],
+    attempt: 0,
+    backoffPhase: null,
+    cancelRequestedBy: null,
+    cancelReason: null,
+  };
+}
+
+/**
+ * Everything continue-as-new hands to the next run: facts and bookkeeping, flat (the shape every earlier
+ * version carried, so runs continued by older code keep working and so does a rollback).
+ */
+export type CarriedState = LoanFacts & LifecycleBookkeeping;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Each field of `defaults`, taken from `carried` when it has one. A run continued by older code lacks
+ * the fields added since; they keep their default. Fields `defaults` does not know are dropped.
+ */
+function restore<T extends object>(defaults: T, carried: Partial<Record<keyof T, unknown>> | undefined): Mutable<T> {
+  const restored: Mutable<T> = { ...defaults };
+  if (!carried) return restored;
+  for (const key of Object.keys(defaults) as (keyof T)[]) {
+    const value = carried[key];
+    if (value !== undefined) restored[key] = value as T[keyof T];
+  }
+  return restored;
+}
+
+/** The lifecycle's state; only the workflow's main loop and its message handlers touch it. */
 export class LifecycleState {
-  steps: Record<LifecycleStep, StepProgress> = initialSteps();
-  borrower: BorrowerSummary | null = null;
-  borrowerCountry: string | null = null;
-  contract: ContractAvailability | null = null;
-  invoice: InvoiceSummary | null = null;
-  loan: LoanSnapshot | null = null;
-  review: ConditionsReview | null = null;
-  awaitingOperator = false;
-  creditLineBefore: CreditLineSummary | null = null;
-  creditLineBeforeChecked = false;
-  creditLineAfter: CreditLineSummary | null = null;
-  repaymentLate = false;
-  polls = 0;
-  lastPolledAt: string | null = null;
-  eventsSeen = 0;
-  seenEventKeys: string[] = [];
-  /** Polls since the watched phase last changed (drives the backoff). */
-  attempt = 0;
-  backoffPhase: string | null = null;
-  runs = 1;
-  /** Who asked Defacto to cancel (set just before the call), so the outcome names them. */
-  cancelRequestedBy: CanceledBy | null = null;
-  cancelReason: string | null = null;
-  outcome: LoanOutcome | null = null;
+  private readonly known: Mutable<LoanFacts>;
+  private readonly book: Mutable<LifecycleBookkeeping>;
+  private finalOutcome: LoanOutcome | null = null;
   private readonly upserted = new Map<string, string | number>();
 
-  constructor(readonly workflowId: string, carried?: CarriedState) {
-    if (carried) {
-      Object.assign(this, { ...carried, seenEventKeys: [...carried.seenEventKeys], runs: carried.runs + 1 });
-    }
+  /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
+  constructor(readonly workflowId: string, carried?: Partial<CarriedState>) {
+    this.known = restore(initialLoanFacts(), carried);
+    this.book = restore(initialBookkeeping(), carried);
+    if (carried) this.known.runs = (carried.runs ?? 0) + 1;
+  }
+
+  /** What the lifecycle has established (read-only: change it through the methods below). */
+  get facts(): LoanFacts {
+    return this.known;
+  }
+
+  /** The workflow's own bookkeeping (read-only). */
+  get bookkeeping(): LifecycleBookkeeping {
+    return this.book;
+  }
+
+  /** The outcome once the loan ended, else null. */
+  get outcome(): LoanOutcome | null {
+    return this.finalOutcome;
   }
 
   /** Workflow time as ISO 8601 (deterministic: the SDK fixes `Date` to the workflow task's time). */
@@ -81,49 +104,95 @@ export class LifecycleState {
   }
 
   isDone(step: LifecycleStep): boolean {
-    const status = this.steps[step].status;
+    const status = this.known.steps[step].status;
     return status === 'DONE' || status === 'SKIPPED';
+  }
+
+  private setStep(step: LifecycleStep, progress: StepProgress): void {
+    this.known.steps = { ...this.known.steps, [step]: progress };
   }
 
   /** Marks a step active (keeps its first start time). */
   start(step: LifecycleStep, note?: string): void {
-    const current = this.steps[step];
+    const current = this.known.steps[step];
     if (current.status === 'ACTIVE' || this.isDone(step)) return;
-    this.steps[step] = { status: 'ACTIVE', startedAt: current.startedAt ?? this.now(), ...(note ? { note } : {}) };
+    this.setStep(step, { status: 'ACTIVE', startedAt: current.startedAt ?? this.now(), ...(note ? { note } : {}) });
     log.info('lifecycle step started', { step });
+  }
+
+  /** Replaces the note of a step, its status unchanged. */
+  note(step: LifecycleStep, note: string): void {
+    this.setStep(step, { ...this.known.steps[step], note });
   }
 
   /** Marks a step done; also starts it first when it was never seen active (instant transitions). */
   complete(step: LifecycleStep, note?: string): void {
     if (this.isDone(step)) return;
     const at = this.now();
-    const current = this.steps[step];
+    const current = this.known.steps[step];
     const keptNote = note ?? current.note;
-    this.steps[step] = { status: 'DONE', startedAt: current.startedAt ?? at, completedAt: at, ...(keptNote ? { note: keptNote } : {}) };
+    this.setStep(step, { status: 'DONE', startedAt: current.startedAt ?? at, completedAt: at, ...(keptNote ? { note: keptNote } : {}) });
     log.info('lifecycle step done', { step });
+  }
+
+  /** Marks a step skipped: it does not apply to this loan. */
+  skip(step: LifecycleStep, note: string): void {
+    this.setStep(step, { ...this.known.steps[step], status: 'SKIPPED', note });
   }
 
   /** Marks a step failed, with a short non-personal reason. */
   fail(step: LifecycleStep, note: string): void {
-    const current = this.steps[step];
-    this.steps[step] = { status: 'FAILED', startedAt: current.startedAt ?? this.now(), completedAt: this.now(), note };
+    const current = this.known.steps[step];
+    this.setStep(step, { status: 'FAILED', startedAt: current.startedAt ?? this.now(), completedAt: this.now(), note });
   }
 
   /** Marks every step not reached as skipped (the loan ended before them). */
   skipRemaining(note: string): void {
     for (const step of LIFECYCLE_STEPS) {
-      if (this.steps[step].status === 'PENDING' || this.steps[step].status === 'ACTIVE') {
-        this.steps[step] = { ...this.steps[step], status: 'SKIPPED', note };
-      }
+      const current = this.known.steps[step];
+      if (current.status === 'PENDING' || current.status === 'ACTIVE') this.setStep(step, { ...current, status: 'SKIPPED', note });
     }
   }
 
   /** The first step not finished, or `FINISHED`. */
   currentStep(): LifecycleStep | typeof FINISHED_STEP {
-    if (this.outcome) return FINISHED_STEP;
-    return LIFECYCLE_STEPS.find((s) => !this.isDone(s) && this.steps[s].status !== 'FAILED')
-      ?? LIFECYCLE_STEPS.find((s) => this.steps[s].status === 'FAILED')
+    if (this.finalOutcome) return FINISHED_STEP;
+    const { steps } = this.known;
+    return LIFECYCLE_STEPS.find((s) => !this.isDone(s) && steps[s].status !== 'FAILED')
+      ?? LIFECYCLE_STEPS.find((s) => steps[s].status === 'FAILED')
       ?? FINISHED_STEP;
+  }
+
+  /** The borrower was created (or found), for a business of `country`. */
+  borrowerCreated(borrower: BorrowerSummary, country: string): void {
+    this.book.borrowerCountry = country;
+    this.known.borrower = borrower;
+  }
+
+  /** A fresher view of the borrower (after signing, or a status read). */
+  updateBorrower(borrower: BorrowerSummary): void {
+    this.known.borrower = borrower;
+  }
+
+  /** Whether the borrower's contract can be downloaded. */
+  contractChecked(contract: ContractAvailability): void {
+    this.known.contract = contract;
+  }
+
+  /** The invoice was created (or found). */
+  invoiceCreated(invoice: InvoiceSummary): void {
+    this.known.invoice = invoice;
+  }
+
+  /** The credit line before the loan was read (null: the borrower has none). */
+  creditLineBeforeRead(creditLine: CreditLineSummary | null): void {
+    this.known.creditLineBefore = creditLine;
+    this.book.creditLineBeforeChecked = true;
+  }
+
+  /** The credit line once the loan closed (null: the borrower has none). */
+  creditLineAfterRead(creditLine: CreditLineSummary | null): void {
+    this.known.creditLineAfter = creditLine;
   }
 
   /**
@@ -131,31 +200,83 @@ export class LifecycleState {
    * status backwards). Returns whether the status changed.
    */
   applyLoan(next: LoanSnapshot): boolean {
-    const previous = this.loan;
+    const previous = this.known.loan;
     if (previous && previous.id === next.id && loanStatusRank(next.status) < loanStatusRank(previous.status)) return false;
-    this.loan = next;
+    this.known.loan = next;
     return previous?.status !== next.status;
+  }
+
+  /** A poll answered: counts it, then applies the snapshot like {@link applyLoan}. */
+  polled(snapshot: LoanSnapshot): boolean {
+    this.known.polls += 1;
+    this.known.lastPolledAt = this.now();
+    return this.applyLoan(snapshot);
+  }
+
+  /** The conditions review began (or was inferred: `auto` when Defacto validated by itself). */
+  beginReview(review: ConditionsReview): void {
+    this.known.review = review;
+  }
+
+  /** The offer waits for an operator decision. */
+  awaitOperator(): void {
+    this.known.awaitingOperator = true;
+  }
+
+  /** The review ended: records who decided what; nobody awaits an operator any more. */
+  decideReview(decision: 'approved' | 'rejected' | 'expired', decidedBy: 'operator' | 'deadline'): void {
+    if (this.known.review) this.known.review = { ...this.known.review, decision, decidedBy };
+    this.known.awaitingOperator = false;
+  }
+
+  /** Who asked Defacto to cancel and why (before the call: the outcome then names them). */
+  cancelRequested(by: CanceledBy, reason: string): void {
+    this.book.cancelRequestedBy = by;
+    this.book.cancelReason = reason;
+  }
+
+  /** The watched phase (status and due-ness) changed: the backoff restarts. */
+  enterPhase(phase: string): void {
+    this.book.backoffPhase = phase;
+    this.book.attempt = 0;
+  }
+
+  /** One more wait of the backoff in the same phase. */
+  waited(): void {
+    this.book.attempt += 1;
+  }
+
+  /** The repayment is past its follow-up window. */
+  markRepaymentLate(): void {
+    this.known.repaymentLate = true;
   }
 
   /** Remembers a webhook event key; false when it was already seen. */
   rememberEvent(key: string): boolean {
-    if (this.seenEventKeys.includes(key)) return false;
-    this.seenEventKeys.push(key);
-    if (this.seenEventKeys.length > SEEN_EVENTS_KEPT) this.seenEventKeys.shift();
-    this.eventsSeen += 1;
+    if (this.book.seenEventKeys.includes(key)) return false;
+    this.book.seenEventKeys = [...this.book.seenEventKeys, key].slice(-SEEN_EVENTS_KEPT);
+    this.known.eventsSeen += 1;
     return true;
+  }
+
+  /** The loan ended: records the outcome, closes the review, skips the steps not reached. */
+  finish(outcome: LoanOutcome): void {
+    this.finalOutcome = outcome;
+    this.known.awaitingOperator = false;
+    this.skipRemaining(`loan ended ${outcome.status}`);
   }
 
   /** Upserts the search attributes whose value changed since the last call (one history event at most). */
   syncSearchAttributes(): void {
+    const { loan, borrower, invoice } = this.known;
     const wanted: [SearchAttributeUpdatePair['key'], string | number | null][] = [
       [LifecycleStepKey, this.currentStep()],
-      [LoanStatusKey, this.loan?.status ?? null],
-      [BorrowerIdentifierKey, this.borrower?.identifier ?? null],
-      [InvoiceNumberKey, this.invoice?.invoiceNumber ?? null],
-      [LoanIdKey, this.loan?.id ?? null],
-      [LoanAmountCentsKey, this.loan?.amountCents ?? this.invoice?.amountCents ?? null],
-      [CurrencyKey, this.loan?.currency ?? this.invoice?.currency ?? null],
+      [LoanStatusKey, loan?.status ?? null],
+      [BorrowerIdentifierKey, borrower?.identifier ?? null],
+      [InvoiceNumberKey, invoice?.invoiceNumber ?? null],
+      [LoanIdKey, loan?.id ?? null],
+      [LoanAmountCentsKey, loan?.amountCents ?? invoice?.amountCents ?? null],
+      [CurrencyKey, loan?.currency ?? invoice?.currency ?? null],
     ];
     const updates: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {
@@ -166,52 +287,13 @@ export class LifecycleState {
     if (updates.length > 0) upsertSearchAttributes(updates);
   }
 
-  /** The `progressQuery` answer. */
+  /** The `progressQuery` answer: every fact, where the lifecycle stands, the outcome. */
   progress(): LoanProgress {
-    return {
-      workflowId: this.workflowId,
-      currentStep: this.currentStep(),
-      steps: this.steps,
-      borrower: this.borrower,
-      contract: this.contract,
-      invoice: this.invoice,
-      loan: this.loan,
-      review: this.review,
-      awaitingOperator: this.awaitingOperator,
-      creditLineBefore: this.creditLineBefore,
-      creditLineAfter: this.creditLineAfter,
-      repaymentLate: this.repaymentLate,
-      polls: this.polls,
-      lastPolledAt: this.lastPolledAt,
-      eventsSeen: this.eventsSeen,
-      runs: this.runs,
-      outcome: this.outcome,
-    };
+    return { workflowId: this.workflowId, currentStep: this.currentStep(), ...this.known, outcome: this.finalOutcome };
   }
 
-  /** The state handed to the next run by continue-as-new. */
+  /** The state handed to the next run by continue-as-new: every fact and all the bookkeeping. */
   carry(): CarriedState {
-    return {
-      steps: this.steps,
-      borrower: this.borrower,
-      borrowerCountry: this.borrowerCountry,
-      contract: this.contract,
-      invoice: this.invoice,
-      loan: this.loan,
-      review: this.review,
-      awaitingOperator: this.awaitingOperator,
-      creditLineBefore: this.creditLineBefore,
-      creditLineBeforeChecked: this.creditLineBeforeChecked,
-      repaymentLate: this.repaymentLate,
-      polls: this.polls,
-      lastPolledAt: this.lastPolledAt,
-      eventsSeen: this.eventsSeen,
-      seenEventKeys: this.seenEventKeys,
-      attempt: this.attempt,
-      backoffPhase: this.backoffPhase,
-      runs: this.runs,
-      cancelRequestedBy: this.cancelRequestedBy,
-      cancelReason: this.cancelReason,
-    };
+    return { ...this.known, ...this.book };
   }
 }

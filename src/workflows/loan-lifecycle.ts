@@ -7,7 +7,9 @@ import {
   ActivityFailure, ApplicationFailure, allHandlersFinished, condition, isCancellation, workflowInfo,
 } from '@temporalio/workflow';
 import { loanSaltId, generatedInvoiceNumber } from '../domain/ids';
-import { FINISHED_STEP, type BorrowerStatus, type BusinessProfile, type LoanOutcome } from '../domain/loan';
+import {
+  FINISHED_STEP, type BorrowerStatus, type BorrowerSummary, type BusinessProfile, type LoanOutcome,
+} from '../domain/loan';
 import { backoffDelay } from './poll-schedule';
 import {
   commandActivities, creates, reads, waitForChange, type LifecycleContext, type LoanLifecycleInput,
@@ -33,9 +35,7 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   const ctx: LifecycleContext = { request, state, commands, workflowId };
   try {
     const outcome = await runLifecycle(ctx);
-    state.outcome = outcome;
-    state.awaitingOperator = false;
-    state.skipRemaining(`loan ended ${outcome.status}`);
+    state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
     await condition(allHandlersFinished);
@@ -62,75 +62,86 @@ async function runLifecycle(ctx: LifecycleContext): Promise<LoanOutcome> {
 /** Registers (or finds) the borrower, has the terms signed, and waits until Defacto says READY. */
 async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | null> {
   const { state, request, workflowId } = ctx;
-  if (!state.borrower) {
+  if (!state.facts.borrower) {
     const input = request.borrower;
     const business: BusinessProfile = input.generate
       ? await reads.generateBusiness({ country: input.country })
       : { identifier: input.identifier, identifierType: input.identifierType, name: input.name, country: input.country };
     const signedAt = input.generate ? null : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
-    state.borrowerCountry = business.country;
-    state.borrower = await creates.createBorrower({ business, signedAt, workflowId });
+    state.borrowerCreated(await creates.createBorrower({ business, signedAt, workflowId }), business.country);
     state.syncSearchAttributes();
   }
-  if (state.borrower.status === 'TO_SIGN' && state.borrower.signedAt === null) {
+  let borrower = registered(state);
+  if (borrower.status === 'TO_SIGN' && borrower.signedAt === null) {
     state.start('BORROWER_REGISTERED');
-    state.steps.BORROWER_REGISTERED = { ...state.steps.BORROWER_REGISTERED, note: 'terms signed through /sign' };
-    state.borrower = await commandActivities.signBorrower({ borrowerId: state.borrower.id, signedAt: state.now() });
+    state.note('BORROWER_REGISTERED', 'terms signed through /sign');
+    state.updateBorrower(await commandActivities.signBorrower({ borrowerId: borrower.id, signedAt: state.now() }));
+    borrower = registered(state);
   }
   // First read at once (readiness usually follows the signature within moments), then back off.
-  for (let attempt = 0; state.borrower.status !== 'READY'; attempt += 1) {
-    if (state.borrower.status !== null && BORROWER_REFUSED.includes(state.borrower.status)) {
-      const reason = state.borrower.statusReason ?? `BORROWER_${state.borrower.status}`;
-      state.fail('BORROWER_REGISTERED', `borrower ${state.borrower.status}: ${reason}`);
+  for (let attempt = 0; borrower.status !== 'READY'; attempt += 1) {
+    if (borrower.status !== null && BORROWER_REFUSED.includes(borrower.status)) {
+      const reason = borrower.statusReason ?? `BORROWER_${borrower.status}`;
+      state.fail('BORROWER_REGISTERED', `borrower ${borrower.status}: ${reason}`);
       return { status: 'DECLINED', loanId: null, denialReason: reason };
     }
     if (attempt > 0) await waitForChange(ctx, backoffDelay(ctx.request.loan.pollSchedule, attempt - 1));
-    state.borrower = await reads.getBorrower({ borrowerId: state.borrower.id });
+    state.updateBorrower(await reads.getBorrower({ borrowerId: borrower.id }));
+    borrower = registered(state);
   }
   state.complete('BORROWER_REGISTERED');
   state.syncSearchAttributes();
   return null;
 }
 
+function registered(state: LifecycleState): BorrowerSummary {
+  const { borrower } = state.facts;
+  if (!borrower) throw ApplicationFailure.nonRetryable('the borrower must exist first', 'LifecycleInvariantError');
+  return borrower;
+}
+
 /** Records whether the contract link exists; the temporary link itself never enters history. */
 async function checkContract(ctx: LifecycleContext): Promise<void> {
   const { state } = ctx;
-  if (state.isDone('CONTRACT_AVAILABLE') || !state.borrower) return;
+  const { borrower } = state.facts;
+  if (state.isDone('CONTRACT_AVAILABLE') || !borrower) return;
   state.start('CONTRACT_AVAILABLE');
-  state.contract = await reads.getContractLink({ borrowerId: state.borrower.id });
-  if (state.contract.available) state.complete('CONTRACT_AVAILABLE', 'temporary link obtained (not stored)');
-  else state.steps.CONTRACT_AVAILABLE = { ...state.steps.CONTRACT_AVAILABLE, status: 'SKIPPED', note: 'Defacto returned no contract link' };
+  const contract = await reads.getContractLink({ borrowerId: borrower.id });
+  state.contractChecked(contract);
+  if (contract.available) state.complete('CONTRACT_AVAILABLE', 'temporary link obtained (not stored)');
+  else state.skip('CONTRACT_AVAILABLE', 'Defacto returned no contract link');
 }
 
 async function ensureInvoice(ctx: LifecycleContext): Promise<void> {
   const { state, request, workflowId } = ctx;
-  if (state.isDone('INVOICE_CREATED') || !state.borrower) return;
+  const { borrower } = state.facts;
+  if (state.isDone('INVOICE_CREATED') || !borrower) return;
   state.start('INVOICE_CREATED');
   const invoice = request.invoice;
-  state.invoice = invoice.generate
+  state.invoiceCreated(invoice.generate
     ? await creates.generateInvoice({
         invoiceNumber: generatedInvoiceNumber(workflowId),
         scenario: invoice.scenario,
-        country: state.borrowerCountry ?? 'FRA',
-        seller: { identifier: state.borrower.identifier, identifierType: state.borrower.identifierType, name: state.borrower.name },
+        country: state.bookkeeping.borrowerCountry ?? 'FRA',
+        seller: { identifier: borrower.identifier, identifierType: borrower.identifierType, name: borrower.name },
         workflowId,
       })
-    : await creates.createInvoice({ payload: invoice, workflowId });
+    : await creates.createInvoice({ payload: invoice, workflowId }));
   state.complete('INVOICE_CREATED');
 }
 
 async function creditLineBefore(ctx: LifecycleContext): Promise<void> {
   const { state } = ctx;
-  if (state.creditLineBeforeChecked || !state.borrower) return;
-  state.creditLineBefore = await reads.getCreditLines({ borrowerIdentifier: state.borrower.identifier });
-  state.creditLineBeforeChecked = true;
+  const { borrower } = state.facts;
+  if (state.bookkeeping.creditLineBeforeChecked || !borrower) return;
+  state.creditLineBeforeRead(await reads.getCreditLines({ borrowerIdentifier: borrower.identifier }));
 }
 
 /** `POST /loans` with a `salt_id` derived from the workflow ID; dates are fixed here so retries send the same body. */
 async function requestLoan(ctx: LifecycleContext): Promise<void> {
   const { state, request, workflowId } = ctx;
-  const { borrower, invoice } = state;
+  const { borrower, invoice } = state.facts;
   if (!borrower || !invoice) throw ApplicationFailure.nonRetryable('borrower and invoice must exist first', 'LifecycleInvariantError');
   state.start('LOAN_REQUESTED');
   const nowMs = Date.now();

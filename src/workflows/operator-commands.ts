@@ -64,7 +64,7 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
     return unwrap(pending.settlement as Settlement);
   };
   const reviewValidator = (_note: OperatorNote): void => {
-    if (!state.awaitingOperator || commands.decision !== null || state.outcome !== null) {
+    if (!state.facts.awaitingOperator || commands.decision !== null || state.outcome !== null) {
       throw new Error(`no loan offer is awaiting an operator decision (current step: ${state.currentStep()})`);
     }
   };
@@ -82,7 +82,7 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
     },
     {
       validator: (_note: OperatorNote): void => {
-        const status = state.loan?.status;
+        const status = state.facts.loan?.status;
         if (state.outcome !== null || commands.cancel !== null || !isCancellable(status)) {
           throw new Error(`the loan cannot be canceled in status ${status ?? '(not requested yet)'}`);
         }
@@ -91,7 +91,7 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
   );
 
   setHandler(defactoEventSignal, (event) => {
-    const loan = state.loan;
+    const loan = state.facts.loan;
     // Defacto may decide before `requestLoan` has returned: an event for a loan not known yet still
     // means "look now" once it is.
     if (loan && event.loanId !== loan.id) return;

@@ -148,13 +148,13 @@ describe('the observed loan state', () => {
     expect(state.applyLoan(base)).toBe(true);
     expect(state.applyLoan({ ...base, status: 'TO_REPAY' })).toBe(true);
     expect(state.applyLoan({ ...base, status: 'TO_VALIDATE' })).toBe(false);
-    expect(state.loan?.status).toBe('TO_REPAY');
+    expect(state.facts.loan?.status).toBe('TO_REPAY');
   });
 
   it('counts each Defacto event once', () => {
     const state = new LifecycleState('loan-ref-x');
     expect(state.rememberEvent('l1|Loan.CLOSED|CLOSED|t')).toBe(true);
     expect(state.rememberEvent('l1|Loan.CLOSED|CLOSED|t')).toBe(false);
-    expect(state.eventsSeen).toBe(1);
+    expect(state.facts.eventsSeen).toBe(1);
   });
 });
