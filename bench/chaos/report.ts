@@ -5,8 +5,8 @@
 import type { DisruptionStats } from './disruptions';
 import { FAULT_MIX } from './disruptions';
 import type { InvariantResult, LoanRun } from './invariants';
-import type { ChaosOptions } from './options';
-import type { WorkerStats } from './worker-supervisor';
+import type { ChaosOptions } from '../lib/options';
+import type { WorkerStats } from '../../src/stack';
 
 /** Timing of one phase. */
 export interface PhaseReport {
