@@ -23,6 +23,8 @@ import { createLogger } from '../src/logging';
 import { startStack } from '../src/stack';
 import { startLoan } from '../src/starter';
 import { DETECTION_COMMAND, detectionOptionsOf, type DetectionOptions } from './lib/options';
+import { renderDetection, type DetectionModeFigures, type DetectionReport, type DetectionSample } from './lib/render';
+import { percentile } from './lib/stats';
 
 /** Transitions Defacto makes on its own (VALIDATED is the workflow's own call, so it is not measured). */
 const DEFACTO_DRIVEN: readonly LoanStatus[] = ['TO_VALIDATE', 'SCHEDULED', 'INITIATED', 'TO_REPAY', 'TO_REPAY_FEES', 'CLOSED'];
@@ -30,16 +32,10 @@ const DEFACTO_DRIVEN: readonly LoanStatus[] = ['TO_VALIDATE', 'SCHEDULED', 'INIT
 const GOAL_P99_MS = 500;
 
 type Mode = 'webhooks' | 'polling';
-interface Sample { readonly workflowId: string; readonly status: LoanStatus; readonly latencyMs: number }
-interface ModeResult { readonly loans: number; readonly finished: number; readonly samples: Sample[] }
+interface ModeResult { readonly loans: number; readonly finished: number; readonly samples: DetectionSample[] }
 
 const log = createLogger({ level: 'warn' });
 const say = (line: string): void => void process.stderr.write(`[detection] ${line}\n`);
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 interface RawEvent {
   readonly eventTime?: { readonly seconds?: unknown; readonly nanos?: number | null } | null;
@@ -63,10 +59,10 @@ function publishedStatuses(events: readonly RawEvent[]): { atMs: number; status:
 }
 
 /** Latency of each Defacto-driven transition of one finished loan. */
-async function measure(client: Client, defacto: DefactoClient, workflowId: string, loanId: string): Promise<Sample[]> {
+async function measure(client: Client, defacto: DefactoClient, workflowId: string, loanId: string): Promise<DetectionSample[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const published = publishedStatuses((history.events ?? []) as RawEvent[]);
-  const samples: Sample[] = [];
+  const samples: DetectionSample[] = [];
   for (const event of await defacto.loans.events(loanId)) {
     const status = event.status as LoanStatus;
     if (!DEFACTO_DRIVEN.includes(status) || !event.timestamp) continue;
@@ -94,7 +90,7 @@ async function runMode(
     // Stagger starts so transitions do not line up with one another's polls.
     await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 300)));
   }
-  const samples: Sample[] = [];
+  const samples: DetectionSample[] = [];
   let finished = 0;
   await Promise.all(started.map(async ({ workflowId, result }) => {
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now())).unref());
@@ -113,9 +109,20 @@ async function runMode(
   return { loans: loansPerMode, finished, samples };
 }
 
-function summary(result: ModeResult): { n: number; p50: number; p99: number; max: number } {
+function figures(result: ModeResult): DetectionModeFigures {
   const sorted = result.samples.map((s) => s.latencyMs).sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN };
+  const at = (q: number): number => (sorted.length === 0 ? Number.NaN : percentile(sorted, q));
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN, finished: result.finished, samples: result.samples };
+}
+
+function detectionReport(options: DetectionOptions, webhooksRun: ModeResult, pollingRun: ModeResult, elapsedMs: number): DetectionReport {
+  const webhooks = figures(webhooksRun);
+  const polling = figures(pollingRun);
+  return {
+    loansPerMode: options.loansPerMode, pollInitialMs: options.pollInitialMs, elapsedMs,
+    goal: { p99Ms: GOAL_P99_MS, met: webhooks.p99 < GOAL_P99_MS && webhooks.p99 * 5 < polling.p99 },
+    webhooks, polling, ratio: { p50: polling.p50 / webhooks.p50, p99: polling.p99 / webhooks.p99 },
+  };
 }
 
 async function detection(options: DetectionOptions): Promise<number> {
@@ -138,40 +145,15 @@ async function detection(options: DetectionOptions): Promise<number> {
     say(`running ${options.loansPerMode} loans per mode (poll schedule: ${options.pollInitialMs} ms initial, x2)`);
     const [webhooks, polling] = await Promise.all((['webhooks', 'polling'] as const).map((mode) =>
       runMode(mode, options, stack.client, tenants[mode].defacto, tenants[mode].taskQueue, deadline)));
-    report(options, { webhooks: webhooks!, polling: polling! }, Date.now() - began);
+    const report = detectionReport(options, webhooks!, polling!, Date.now() - began);
+    process.stdout.write(renderDetection(report));
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      say(`wrote ${options.json}`);
+    }
     return 0;
   } finally {
     await stack.stop();
-  }
-}
-
-function report(options: DetectionOptions, results: Record<Mode, ModeResult>, elapsedMs: number): void {
-  const { loansPerMode, pollInitialMs } = options;
-  const w = summary(results.webhooks);
-  const p = summary(results.polling);
-  const fmt = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : 'n/a');
-  const ratio = (a: number, b: number): string => (Number.isFinite(a / b) && b > 0 ? (a / b).toFixed(1) : 'n/a');
-  const goalMet = w.p99 < GOAL_P99_MS && w.p99 * 5 < p.p99;
-  const lines = [
-    `Status-detection latency (emulator transition → workflow LoanStatus), ${loansPerMode} loans per mode, poll ${pollInitialMs} ms initial`,
-    '',
-    '| mode | loans finished | transitions | p50 (ms) | p99 (ms) | max (ms) |',
-    '|---|---:|---:|---:|---:|---:|',
-    `| webhooks | ${results.webhooks.finished}/${results.webhooks.loans} | ${w.n} | ${fmt(w.p50)} | ${fmt(w.p99)} | ${fmt(w.max)} |`,
-    `| polling only | ${results.polling.finished}/${results.polling.loans} | ${p.n} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${fmt(p.max)} |`,
-    `| ratio (polling / webhooks) | | | ${ratio(p.p50, w.p50)}× | ${ratio(p.p99, w.p99)}× | |`,
-    '',
-    `Goal (webhook p99 < ${GOAL_P99_MS} ms and < 1/5 of polling p99): ${goalMet ? 'met' : 'NOT met'} · run took ${(elapsedMs / 1000).toFixed(1)} s`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (options.json) {
-    writeFileSync(options.json, `${JSON.stringify({
-      loansPerMode, pollInitialMs, elapsedMs, goal: { p99Ms: GOAL_P99_MS, met: goalMet },
-      webhooks: { ...w, finished: results.webhooks.finished, samples: results.webhooks.samples },
-      polling: { ...p, finished: results.polling.finished, samples: results.polling.samples },
-      ratio: { p50: p.p50 / w.p50, p99: p.p99 / w.p99 },
-    }, null, 2)}\n`);
-    say(`wrote ${options.json}`);
   }
 }
 

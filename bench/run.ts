@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { runAsMain } from '../src/cli';
 import { runCommand } from '../src/command-line';
 import { runBench } from './bench';
-import { renderMarkdown } from './lib/markdown';
+import { renderMarkdown } from './lib/render';
 import { BENCH_COMMAND, benchOptionsOf } from './lib/options';
 import { ProgressBar, silentProgress } from './lib/progress';
 

@@ -8,11 +8,11 @@ import { runAsMain } from '../../src/cli';
 import { runCommand } from '../../src/command-line';
 import { CHAOS_COMMAND, chaosOptionsOf } from '../lib/options';
 import { runChaos } from './chaos';
-import { formatReport } from './report';
+import { renderChaosReport } from '../lib/render';
 
 runAsMain(import.meta.url, () => runCommand(CHAOS_COMMAND, process.argv.slice(2), chaosOptionsOf, async (options) => {
   const report = await runChaos(options, { progress: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`\n${formatReport(report)}\n`);
+  process.stdout.write(`\n${renderChaosReport(report)}\n`);
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`JSON report written to ${options.json}\n`);

@@ -12,6 +12,7 @@ import { DefactoClient } from '../../src/defacto';
 import type { EmulatorOptions } from '../../src/emulator/app';
 import { createLogger, type Logger } from '../../src/logging';
 import { startStack, type StackTemporal, type WorkerSet } from '../../src/stack';
+import { installTemporalRuntime } from '../../src/temporal-runtime';
 
 /** Secrets of a run: fresh random values, so a scan for them has no false positive. */
 export interface ChaosSecrets {
@@ -65,9 +66,10 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   };
   const taskQueue = `chaos-${options.seed}-${randomBytes(3).toString('hex')}`;
   const [harnessLog, edgeLog, workerLog] = ['harness.log', 'edge.log', 'worker.log'].map((f) => join(dir, f)) as [string, string, string];
+  // The replay of the histories at the end runs here: its runtime logs to the harness log.
+  installTemporalRuntime(fileLogger(harnessLog, 'warn'));
   const stack = await startStack({
     workDir: dir,
-    logger: fileLogger(harnessLog, 'warn'),
     temporal: { address: options.temporal, devServer: { dbFilename: join(dir, 'temporal.db') } },
     emulator: {
       run: 'in-process',

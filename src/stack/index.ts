@@ -33,7 +33,9 @@ import { nullActivities } from './null-activities';
 import { startTemporal, type StackTemporal, type TemporalOptions } from './temporal';
 import type { WorkerChildConfig, WorkerChildReady } from './worker-child';
 
-export { existingTemporalAddress, ExistingTemporalError, type StackTemporal, type TemporalOptions } from './temporal';
+export {
+  connectionOptionsFor, existingTemporalAddress, ExistingTemporalError, startTemporal, type StackTemporal, type TemporalOptions,
+} from './temporal';
 export type { WorkerChildReady } from './worker-child';
 
 const script = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -50,7 +52,11 @@ export interface StackOptions {
   readonly emulator?: EmulatorChoice;
   /** Logs of the children and the workflow bundle; a fresh temporary directory by default, removed by `stop()`. */
   readonly workDir?: string;
-  /** Installs the Temporal runtime with this logger (first install of the process wins). */
+  /**
+   * The Temporal runtime's logger, installed when this process first needs the native runtime (in-process
+   * workers); the first install of the process wins. Without in-process workers the stack never loads it,
+   * so nothing native keeps the process alive after `stop()`.
+   */
   readonly logger?: Logger;
 }
 
@@ -174,7 +180,6 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Brings the stack up; on failure, whatever was started is stopped again. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (options.logger) installTemporalRuntime(options.logger);
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'loan-stack-'));
   mkdirSync(workDir, { recursive: true });
   const ownsWorkDir = options.workDir === undefined;
@@ -218,7 +223,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         writeFileSync(sourceMapPath, built.sourceMap);
         return { code: built.code, codePath, sourceMapPath, buildMs };
       })()),
-      nativeConnection: () => (native ??= NativeConnection.connect(temporal.connectionOptions).then((c) => {
+      nativeConnection: () => (native ??= (async () => {
+        installTemporalRuntime(options.logger ?? createLogger({ level: 'warn' }));
+        return NativeConnection.connect(temporal.connectionOptions);
+      })().then((c) => {
         parts.unshift(() => c.close());
         return c;
       })),

@@ -53,6 +53,14 @@ export function existingTemporalAddress(flag: string | undefined, config: AppCon
   return flag ?? config.temporal.connection.address;
 }
 
+/**
+ * Connection options for `address` as another process of the same run sees it (the test files, after the
+ * global setup): the envconfig TLS and API key for an existing Temporal, plain gRPC for our dev server.
+ */
+export function connectionOptionsFor(address: string, existing: boolean, config: AppConfig = loadConfig()): NativeConnectionOptions {
+  return existing ? { ...config.temporal.connection, address } : { address };
+}
+
 /** Starts a dev server or connects to the given or configured Temporal. */
 export async function startTemporal(options: TemporalOptions = {}): Promise<StackTemporal> {
   const config = options.config ?? loadConfig();
@@ -64,7 +72,7 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Stac
       namespace,
       devServer: undefined,
       uiUrl: config.temporal.uiUrl,
-      connectionOptions: { ...config.temporal.connection, address },
+      connectionOptions: connectionOptionsFor(address, true, config),
       childEnv: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace },
       logFiles: [],
       restart: () => Promise.reject(new ExistingTemporalError(`Temporal at ${address} was not started by this run: it cannot be restarted here`)),
