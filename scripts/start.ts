@@ -110,7 +110,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     loanCode = code;
 
     // Commands that work pasted as is, for as long as what they talk to runs.
-    const cli = (...args: string[]): string => ['npm run temporal --', ...args, '--address', temporal.address, '--namespace', temporal.namespace].map(sh).join(' ');
+    const cli = (...args: string[]): string => `npm run temporal -- ${[...args, '--address', temporal.address, '--namespace', temporal.namespace].map(sh).join(' ')}`;
     if (options.keep || !temporal.devServer) {
       say(`list finished loans: ${cli('workflow', 'list', '--query', 'LoanStatus="CLOSED"')}`);
       say(`this loan's history: ${cli('workflow', 'show', '--workflow-id', loan.workflowId)}`);
