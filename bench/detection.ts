@@ -1,63 +1,41 @@
 /**
  * Status-detection latency, webhooks vs polling only, in one run (`npm run bench:detection`).
  *
- *   tsx bench/detection.ts [--loans 10] [--poll-initial-ms 5000] [--timeout-s 150] [--json out.json]
+ *   npm run bench:detection -- [--loans 10] [--poll-initial-ms 5000] [--timeout-s 150] [--temporal HOST:PORT] [--json out.json]
  *
- * One dev server, one emulator (realistic timing: Defacto decides ~1 s after the request, then moves the
- * loan every 500 ms), two tenants with a worker each. Tenant "webhooks" is subscribed to the HTTP edge,
+ * One Temporal (a dev server unless given), one emulator (realistic timing: Defacto decides ~1 s after the request, then moves the
+ * loan every 500 ms), two tenants with a worker process each. Tenant "webhooks" is subscribed to the HTTP edge,
  * tenant "polling" is not; both run the same lifecycle with the same poll schedule. For every transition
  * Defacto makes on its own (decision, disbursement steps, repayment), the latency is the time from the
  * emulator's event-log timestamp to the first `LoanStatus` search-attribute upsert in the workflow's
  * history at that status or beyond. Prints p50/p99 of each mode and their ratio as a markdown table.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
+import { runAsMain } from '../src/cli';
+import { runCommand } from '../src/command-line';
 import { DefactoClient } from '../src/defacto';
-import { startDevServer } from '../src/dev-server';
 import { loanStatusRank, type LoanStatus } from '../src/domain/loan';
 import { LoanRequestSchema } from '../src/domain/schemas';
-import { buildEmulator } from '../src/emulator/app';
-import { startHttpEdge } from '../src/http/edge';
 import { createLogger } from '../src/logging';
+import { startStack } from '../src/stack';
 import { startLoan } from '../src/starter';
-import { installTemporalRuntime } from '../src/temporal-runtime';
-import { loanWorkflowBundle, runWorker, type RunningWorker } from '../src/worker';
+import { DETECTION_COMMAND, detectionOptionsOf, type DetectionOptions } from './lib/options';
+import { renderDetection, type DetectionModeFigures, type DetectionReport, type DetectionSample } from './lib/render';
+import { percentile } from './lib/stats';
 
 /** Transitions Defacto makes on its own (VALIDATED is the workflow's own call, so it is not measured). */
 const DEFACTO_DRIVEN: readonly LoanStatus[] = ['TO_VALIDATE', 'SCHEDULED', 'INITIATED', 'TO_REPAY', 'TO_REPAY_FEES', 'CLOSED'];
 /** Goal of issue #6: webhook p99 under this, and under a fifth of the polling p99. */
 const GOAL_P99_MS = 500;
 
-const { values: args } = parseArgs({
-  options: {
-    loans: { type: 'string', default: '10' },
-    'poll-initial-ms': { type: 'string', default: '5000' },
-    'timeout-s': { type: 'string', default: '150' },
-    json: { type: 'string' },
-  },
-});
-const loansPerMode = Number(args.loans);
-const pollInitialMs = Number(args['poll-initial-ms']);
-const timeoutMs = Number(args['timeout-s']) * 1000;
-if (![loansPerMode, pollInitialMs, timeoutMs].every((n) => Number.isInteger(n) && n > 0)) {
-  throw new Error('--loans, --poll-initial-ms and --timeout-s must be positive integers');
-}
-
 type Mode = 'webhooks' | 'polling';
-interface Sample { readonly workflowId: string; readonly status: LoanStatus; readonly latencyMs: number }
-interface ModeResult { readonly loans: number; readonly finished: number; readonly samples: Sample[] }
+interface ModeResult { readonly loans: number; readonly finished: number; readonly samples: DetectionSample[] }
 
 const log = createLogger({ level: 'warn' });
 const say = (line: string): void => void process.stderr.write(`[detection] ${line}\n`);
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
 
 interface RawEvent {
   readonly eventTime?: { readonly seconds?: unknown; readonly nanos?: number | null } | null;
@@ -81,10 +59,10 @@ function publishedStatuses(events: readonly RawEvent[]): { atMs: number; status:
 }
 
 /** Latency of each Defacto-driven transition of one finished loan. */
-async function measure(client: Client, defacto: DefactoClient, workflowId: string, loanId: string): Promise<Sample[]> {
+async function measure(client: Client, defacto: DefactoClient, workflowId: string, loanId: string): Promise<DetectionSample[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const published = publishedStatuses((history.events ?? []) as RawEvent[]);
-  const samples: Sample[] = [];
+  const samples: DetectionSample[] = [];
   for (const event of await defacto.loans.events(loanId)) {
     const status = event.status as LoanStatus;
     if (!DEFACTO_DRIVEN.includes(status) || !event.timestamp) continue;
@@ -96,8 +74,9 @@ async function measure(client: Client, defacto: DefactoClient, workflowId: strin
 }
 
 async function runMode(
-  mode: Mode, client: Client, defacto: DefactoClient, taskQueue: string, deadline: number,
+  mode: Mode, options: DetectionOptions, client: Client, defacto: DefactoClient, taskQueue: string, deadline: number,
 ): Promise<ModeResult> {
+  const { loansPerMode, pollInitialMs } = options;
   const started: { workflowId: string; result: Promise<unknown> }[] = [];
   for (let i = 0; i < loansPerMode; i += 1) {
     const request = LoanRequestSchema.parse({
@@ -111,7 +90,7 @@ async function runMode(
     // Stagger starts so transitions do not line up with one another's polls.
     await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 300)));
   }
-  const samples: Sample[] = [];
+  const samples: DetectionSample[] = [];
   let finished = 0;
   await Promise.all(started.map(async ({ workflowId, result }) => {
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(0, deadline - Date.now())).unref());
@@ -130,92 +109,54 @@ async function runMode(
   return { loans: loansPerMode, finished, samples };
 }
 
-function summary(result: ModeResult): { n: number; p50: number; p99: number; max: number } {
+function figures(result: ModeResult): DetectionModeFigures {
   const sorted = result.samples.map((s) => s.latencyMs).sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN };
+  const at = (q: number): number => (sorted.length === 0 ? Number.NaN : percentile(sorted, q));
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN, finished: result.finished, samples: result.samples };
 }
 
-async function main(): Promise<void> {
-  const began = Date.now();
-  const deadline = began + timeoutMs;
-  installTemporalRuntime(log);
-  say('starting dev server and emulator');
-  const server = await startDevServer();
-  const emulator = await buildEmulator({ timing: 'realistic', logger: false });
-  const workers: RunningWorker[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  try {
-    const emulatorUrl = await emulator.listen({ host: '127.0.0.1', port: 0 });
-    closers.push(() => emulator.close());
-    const nativeConnection = await NativeConnection.connect({ address: server.address });
-    closers.push(() => nativeConnection.close());
-    const connection = await Connection.connect({ address: server.address });
-    closers.push(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace });
-    const workflowBundle = await loanWorkflowBundle();
+function detectionReport(options: DetectionOptions, webhooksRun: ModeResult, pollingRun: ModeResult, elapsedMs: number): DetectionReport {
+  const webhooks = figures(webhooksRun);
+  const polling = figures(pollingRun);
+  return {
+    loansPerMode: options.loansPerMode, pollInitialMs: options.pollInitialMs, elapsedMs,
+    goal: { p99Ms: GOAL_P99_MS, met: webhooks.p99 < GOAL_P99_MS && webhooks.p99 * 5 < polling.p99 },
+    webhooks, polling, ratio: { p50: polling.p50 / webhooks.p50, p99: polling.p99 / webhooks.p99 },
+  };
+}
 
+async function detection(options: DetectionOptions): Promise<number> {
+  const began = Date.now();
+  const deadline = began + options.timeoutMs;
+  say('starting Temporal (unless given) and the emulator');
+  const stack = await startStack({
+    logger: log, temporal: { address: options.temporal }, emulator: { run: 'in-process', options: { timing: 'realistic' } },
+  });
+  try {
     const tenants = {} as Record<Mode, { defacto: DefactoClient; taskQueue: string }>;
     for (const mode of ['webhooks', 'polling'] as const) {
-      const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: `detection-${mode}-${randomUUID()}` });
+      const apiKey = `detection-${mode}-${randomUUID()}`;
       const taskQueue = `detection-${mode}-${randomUUID()}`;
-      workers.push(await runWorker({
-        connection: nativeConnection, namespace: server.namespace, taskQueue, defacto, workflowBundle,
-        shutdownSignals: [], logger: log,
-      }));
-      tenants[mode] = { defacto, taskQueue };
+      await stack.startWorkers({ taskQueue, defacto: { apiKey } });
+      tenants[mode] = { defacto: new DefactoClient({ baseUrl: stack.emulator!.url, apiKey }), taskQueue };
     }
-    const edge = await startHttpEdge({
-      temporalClient: client,
-      taskQueue: tenants.webhooks.taskQueue,
-      defacto: tenants.webhooks.defacto,
-      config: { backofficeToken: randomBytes(16).toString('hex'), webhookToken: randomBytes(16).toString('hex') },
-      logger: log,
-    });
-    closers.unshift(() => edge.close());
+    await stack.startEdge({ taskQueue: tenants.webhooks.taskQueue, defacto: tenants.webhooks.defacto, logger: log });
 
-    say(`running ${loansPerMode} loans per mode (poll schedule: ${pollInitialMs} ms initial, x2)`);
-    const [webhooks, polling] = await Promise.all([
-      runMode('webhooks', client, tenants.webhooks.defacto, tenants.webhooks.taskQueue, deadline),
-      runMode('polling', client, tenants.polling.defacto, tenants.polling.taskQueue, deadline),
-    ]);
-    report({ webhooks, polling }, Date.now() - began);
+    say(`running ${options.loansPerMode} loans per mode (poll schedule: ${options.pollInitialMs} ms initial, x2)`);
+    const [webhooks, polling] = await Promise.all((['webhooks', 'polling'] as const).map((mode) =>
+      runMode(mode, options, stack.client, tenants[mode].defacto, tenants[mode].taskQueue, deadline)));
+    const report = detectionReport(options, webhooks!, polling!, Date.now() - began);
+    process.stdout.write(renderDetection(report));
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      say(`wrote ${options.json}`);
+    }
+    return 0;
   } finally {
-    for (const worker of workers) await worker.stop();
-    for (const close of closers) await close().catch(() => undefined);
-    await server.stop();
+    await stack.stop();
   }
 }
 
-function report(results: Record<Mode, ModeResult>, elapsedMs: number): void {
-  const w = summary(results.webhooks);
-  const p = summary(results.polling);
-  const fmt = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : 'n/a');
-  const ratio = (a: number, b: number): string => (Number.isFinite(a / b) && b > 0 ? (a / b).toFixed(1) : 'n/a');
-  const goalMet = w.p99 < GOAL_P99_MS && w.p99 * 5 < p.p99;
-  const lines = [
-    `Status-detection latency (emulator transition → workflow LoanStatus), ${loansPerMode} loans per mode, poll ${pollInitialMs} ms initial`,
-    '',
-    '| mode | loans finished | transitions | p50 (ms) | p99 (ms) | max (ms) |',
-    '|---|---:|---:|---:|---:|---:|',
-    `| webhooks | ${results.webhooks.finished}/${results.webhooks.loans} | ${w.n} | ${fmt(w.p50)} | ${fmt(w.p99)} | ${fmt(w.max)} |`,
-    `| polling only | ${results.polling.finished}/${results.polling.loans} | ${p.n} | ${fmt(p.p50)} | ${fmt(p.p99)} | ${fmt(p.max)} |`,
-    `| ratio (polling / webhooks) | | | ${ratio(p.p50, w.p50)}× | ${ratio(p.p99, w.p99)}× | |`,
-    '',
-    `Goal (webhook p99 < ${GOAL_P99_MS} ms and < 1/5 of polling p99): ${goalMet ? 'met' : 'NOT met'} · run took ${(elapsedMs / 1000).toFixed(1)} s`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (args.json) {
-    writeFileSync(args.json, `${JSON.stringify({
-      loansPerMode, pollInitialMs, elapsedMs, goal: { p99Ms: GOAL_P99_MS, met: goalMet },
-      webhooks: { ...w, finished: results.webhooks.finished, samples: results.webhooks.samples },
-      polling: { ...p, finished: results.polling.finished, samples: results.polling.samples },
-      ratio: { p50: p.p50 / w.p50, p99: p.p99 / w.p99 },
-    }, null, 2)}\n`);
-    say(`wrote ${args.json}`);
-  }
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 1;
+runAsMain(import.meta.url, () => runCommand(DETECTION_COMMAND, process.argv.slice(2), detectionOptionsOf, detection), {
+  failurePrefix: 'detection benchmark failed: ',
 });

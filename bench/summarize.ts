@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { dash, n, table } from './lib/render';
 import type { BenchReport } from './lib/report-types';
 import type { WorkerTuning } from './lib/tuning';
 
@@ -24,10 +25,6 @@ function changedKnobs(tuning: WorkerTuning, prebuilt: boolean): string {
   if (!prebuilt) knobs.push('bundle per worker');
   return knobs.length > 0 ? knobs.join(', ') : 'SDK defaults';
 }
-
-const dash = '—';
-const n = (v: number | null | undefined, digits = 2): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? dash : Number.isInteger(v) ? String(v) : v.toFixed(digits);
 
 /** The comparison table of `files`. */
 export function summarize(files: readonly string[]): string {
@@ -52,7 +49,7 @@ export function summarize(files: readonly string[]): string {
       n(r.parked?.worker.rssPerOpenLoanKb, 0), other.length > 0 ? other.map((v) => n(v)).join('/') : dash,
     ];
   });
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return table(header, rows);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,24 +8,21 @@
  *
  *   npm run histories:record                          # all scenarios, replaces the corpus
  *   npm run histories:record -- --only success fail   # dry run of some scenarios, writes nothing
+ *   npm run histories:record -- --temporal HOST:PORT  # on an existing Temporal (workflow IDs get a run suffix)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { runCommand, TEMPORAL_OPTION, UsageError } from '../src/command-line';
 import { DefactoClient } from '../src/defacto';
-import { startDevServer, type DevServer } from '../src/dev-server';
 import type { LoanOutcome, LoanProgress } from '../src/domain/loan';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
-import { buildEmulator } from '../src/emulator/app';
-import { startHttpEdge, type HttpEdge } from '../src/http/edge';
 import { createLogger } from '../src/logging';
+import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/starter';
-import { installTemporalRuntime } from '../src/temporal-runtime';
-import { loanWorkflowBundle, runWorker } from '../src/worker';
 import type { loanLifecycleWorkflow } from '../src/workflows';
 import { progressQuery } from '../src/workflows/messages';
 import {
@@ -97,34 +94,34 @@ function assertNoSecrets(json: string, secrets: Secrets, file: string): void {
 }
 
 /** Runs one scenario on its own emulator, worker and task queue; returns its history files. */
-async function recordScenario(
-  scenario: ReplayScenario, server: DevServer, connections: { native: NativeConnection; client: Client },
-  bundle: WorkflowBundleWithSourceMap, secrets: Secrets,
-): Promise<RecordedFile[]> {
-  const emulator = await buildEmulator({ timing: 'instant', ...scenario.emulator, logger: false });
-  const emulatorUrl = await emulator.listen({ host: '127.0.0.1', port: 0 });
+async function recordScenario(scenario: ReplayScenario, stack: Stack, secrets: Secrets, runSuffix: string): Promise<RecordedFile[]> {
+  const emulator = await stack.startEmulator({ run: 'in-process', options: { timing: 'instant', ...scenario.emulator } });
+  const emulatorUrl = emulator.url;
   const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: secrets.apiKey, retry: 'none' });
   const taskQueue = `replay-recording-${scenario.name}-${randomUUID().slice(0, 8)}`;
-  let edge: HttpEdge | undefined;
-  const worker = await runWorker({
-    connection: connections.native, namespace: server.namespace, taskQueue, defacto, workflowBundle: bundle,
-    shutdownSignals: [], logger: quiet, workerOptions: { shutdownGraceTime: '2s' },
+  const client = stack.client;
+  const worker = await stack.startWorkers({
+    taskQueue, run: 'in-process', defacto: { apiKey: secrets.apiKey, baseUrl: emulatorUrl }, logger: quiet,
+    workerOptions: { shutdownGraceTime: '2s' },
   });
+  const edge = scenario.webhooks
+    ? await stack.startEdge({
+      taskQueue, defacto, logger: quiet, backofficeToken: secrets.backofficeToken, webhookToken: secrets.webhookToken,
+    }).catch(async (error: unknown) => {
+      await worker.stop();
+      await emulator.stop();
+      throw error;
+    })
+    : undefined;
   try {
-    if (scenario.webhooks) {
-      edge = await startHttpEdge({
-        temporalClient: connections.client, taskQueue, defacto, logger: quiet,
-        config: { backofficeToken: secrets.backofficeToken, webhookToken: secrets.webhookToken },
-      });
-    }
     const input: LoanRequestInput = {
       ...scenario.request,
-      requestReference: `replay-${scenario.name}`,
+      requestReference: `replay-${scenario.name}${runSuffix}`,
       loan: { ...scenario.request.loan, pollSchedule: scenario.request.loan?.pollSchedule ?? FAST_POLLING },
     };
     const parsed = parseLoanRequest(input);
     if (!parsed.ok) throw parsed.error;
-    const { handle, workflowId, runId } = await startLoan(connections.client, parsed.value, { taskQueue });
+    const { handle, workflowId, runId } = await startLoan(client, parsed.value, { taskQueue });
     const typed = handle as WorkflowHandle<typeof loanLifecycleWorkflow>;
     const result = typed.result();
     result.catch(() => undefined);
@@ -141,7 +138,7 @@ async function recordScenario(
       result,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the loan did not finish in time')), SCENARIO_TIMEOUT_MS).unref()),
     ]);
-    const runs = await runHistories(connections.client, workflowId, runId);
+    const runs = await runHistories(client, workflowId, runId);
     try {
       scenario.verify({ outcome, runs: runs.map((run) => JSON.parse(run.json) as JsonHistory) });
     } catch (error) {
@@ -170,9 +167,9 @@ async function recordScenario(
       };
     });
   } finally {
-    await edge?.close();
+    await edge?.stop();
     await worker.stop();
-    await emulator.close();
+    await emulator.stop();
   }
 }
 
@@ -181,47 +178,53 @@ function sdkVersion(): string {
   return (require('@temporalio/worker/package.json') as { version: string }).version;
 }
 
+const COMMAND = {
+  usage: 'npm run histories:record -- [--only SCENARIO...] [--temporal HOST:PORT]',
+  description: 'Re-records the replay corpus (test/replay/histories); --only records some scenarios without writing anything.',
+  positionals: true,
+  options: {
+    only: { type: 'boolean', help: `record only the scenarios named after it, write nothing (${REPLAY_SCENARIOS.map((s) => s.name).join(', ')})` },
+    ...TEMPORAL_OPTION,
+  },
+} as const;
+
 /** Records every scenario; writes the corpus only when all succeeded. Returns the exit code. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const only = argv[0] === '--only' ? argv.slice(1) : [];
-  if (argv.length > 0 && only.length === 0) {
-    process.stderr.write('usage: record-histories [--only SCENARIO...]  (--only records without writing)\n');
-    return 2;
-  }
-  const unknown = only.filter((name) => !REPLAY_SCENARIOS.some((s) => s.name === name));
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${REPLAY_SCENARIOS.map((s) => s.name).join(', ')}\n`);
-    return 2;
-  }
+export function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  return runCommand(COMMAND, argv, (v) => {
+    if (v._.length > 0 && !v.only) throw new UsageError(`unexpected argument ${v._[0]}: scenarios are named after --only`);
+    if (v.only && v._.length === 0) throw new UsageError('--only needs at least one scenario name');
+    const unknown = v._.filter((name) => !REPLAY_SCENARIOS.some((s) => s.name === name));
+    if (unknown.length > 0) throw new UsageError(`unknown scenario(s): ${unknown.join(', ')}; known: ${REPLAY_SCENARIOS.map((s) => s.name).join(', ')}`);
+    return { only: [...v._], temporal: v.temporal };
+  }, record);
+}
+
+async function record({ only, temporal }: { only: readonly string[]; temporal: string | undefined }): Promise<number> {
   const scenarios = only.length > 0 ? REPLAY_SCENARIOS.filter((s) => only.includes(s.name)) : REPLAY_SCENARIOS;
-  // Errors only: an expected activity failure (the injected 503) would otherwise interleave with progress.
-  installTemporalRuntime(createLogger({ level: 'error' }));
   const secrets: Secrets = {
     apiKey: `recorder-api-key-${randomUUID()}`,
     webhookToken: `recorder-webhook-token-${randomUUID()}`,
     backofficeToken: `recorder-backoffice-token-${randomUUID()}`,
   };
-  say('building the workflow bundle…');
-  const bundle = await loanWorkflowBundle();
-  say('starting a fresh Temporal dev server…');
-  const server = await startDevServer();
-  const native = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  say('starting Temporal (a fresh dev server unless one is given) and building the workflow bundle…');
+  // Errors only: an expected activity failure (the injected 503) would otherwise interleave with progress.
+  const stack = await startStack({ logger: createLogger({ level: 'error' }), temporal: { address: temporal } });
+  // Workflow IDs are fixed on a fresh dev server; on a long-lived Temporal they must not meet an earlier recording.
+  const runSuffix = stack.temporal.devServer ? '' : `-${randomUUID().slice(0, 8)}`;
   const files: RecordedFile[] = [];
+  let bundleCode: string;
   try {
+    bundleCode = (await stack.workflowBundle()).code;
     for (const [index, scenario] of scenarios.entries()) {
       const started = Date.now();
       process.stdout.write(`[${index + 1}/${scenarios.length}] ${scenario.name}… `);
-      const recorded = await recordScenario(scenario, server, { native, client }, bundle, secrets);
+      const recorded = await recordScenario(scenario, stack, secrets, runSuffix);
       files.push(...recorded);
       const summary = recorded.map((f) => `${f.entry.file} (${f.entry.result}, ${f.entry.events} events)`).join(', ');
       say(`${((Date.now() - started) / 1000).toFixed(1)} s → ${summary}`);
     }
   } finally {
-    await connection.close();
-    await native.close();
-    await server.stop();
+    await stack.stop();
   }
 
   if (only.length > 0) {
@@ -232,7 +235,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     workflowType: WORKFLOW_TYPE,
     sdkVersion: sdkVersion(),
     recordedAt: new Date().toISOString(),
-    bundleSha256: createHash('sha256').update(bundle.code).digest('hex'),
+    bundleSha256: createHash('sha256').update(bundleCode).digest('hex'),
     histories: files.map((f) => f.entry),
   };
   mkdirSync(RECORDING_DIR, { recursive: true });

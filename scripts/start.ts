@@ -1,26 +1,21 @@
 /**
- * `npm start [-- --keep]`: the whole stack on this machine, then one loan through Defacto's "first loan"
- * flow, printed step by step. Temporal dev server (with Web UI) → Defacto emulator (realistic but fast
- * timing, sandbox repayment) → loan worker → back-office HTTP edge, subscribed to the emulator's webhooks
- * so the workflow reacts as soon as a status moves → one SUCCESS loan, validated by the workflow's
- * policy so the review step shows. Exit code 0 only if the loan ended CLOSED. `--keep` leaves everything up for
- * exploring; Ctrl-C stops everything cleanly.
+ * `npm start [-- --keep] [--temporal HOST:PORT]`: the whole stack on this machine (src/stack), then one
+ * loan through Defacto's "first loan" flow, printed step by step. Temporal (a dev server with Web UI, or
+ * the existing Temporal given) → Defacto emulator (realistic but fast timing, sandbox repayment) → a
+ * loan worker process → back-office HTTP edge, subscribed to the emulator's webhooks → one SUCCESS loan,
+ * validated by the workflow's policy so the review step shows. Exit code 0 only if the loan ended
+ * CLOSED. `--keep` leaves everything up and prints the back-office URL, its token and commands to
+ * paste; Ctrl-C stops everything.
  */
-import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import { WorkflowFailedError } from '@temporalio/client';
+import { runCommand, TEMPORAL_OPTION } from '../src/command-line';
 import { EMULATOR_API_KEY, loadConfig } from '../src/config';
 import { DefactoClient } from '../src/defacto';
-import { startDevServer, type DevServer } from '../src/dev-server';
 import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
-import { buildEmulator } from '../src/emulator/app';
-import { startHttpEdge, type HttpEdge } from '../src/http/edge';
 import { createLogger } from '../src/logging';
+import { startStack, type Stack } from '../src/stack';
 import { startLoan, watchLoan, webUiUrl } from '../src/starter';
-import { installTemporalRuntime } from '../src/temporal-runtime';
-import { runWorker, type RunningWorker } from '../src/worker';
 
 /** The demo loan: generated borrower and SUCCESS invoice, manual validation within the default policy. */
 const DEMO_REQUEST: LoanRequestInput = {
@@ -37,87 +32,68 @@ const DEMO_REQUEST: LoanRequestInput = {
 /** Emulator steps slow enough to watch, fast enough for a demo under 30 s. */
 const DEMO_TIMING = { decisionDelayMs: 800, stepDelayMs: 400 } as const;
 
+const COMMAND = {
+  usage: 'npm start -- [--keep] [--temporal HOST:PORT]',
+  description: 'Runs one loan end to end on Temporal + the Defacto emulator, step by step; exit code 0 when it ends CLOSED.',
+  options: {
+    keep: { type: 'boolean', help: 'leave everything running afterwards (prints the back-office URL and token); Ctrl-C stops it' },
+    ...TEMPORAL_OPTION,
+  },
+} as const;
+
 const started = Date.now();
 const say = (text: string): void => {
   const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
   process.stdout.write(`[${seconds}s] ${text}\n`);
 };
 
-/** Everything the demo started, stopped in reverse order (each step tolerates a partial start). */
-class Stack {
-  server?: DevServer;
-  emulator?: FastifyInstance;
-  nativeConnection?: NativeConnection;
-  connection?: Connection;
-  worker?: RunningWorker;
-  edge?: HttpEdge;
-  private stopping?: Promise<void>;
+/** Quotes a shell word when it needs it. */
+const sh = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      await this.edge?.close().catch(() => undefined);
-      await this.worker?.stop().catch(() => undefined);
-      await this.connection?.close().catch(() => undefined);
-      await this.nativeConnection?.close().catch(() => undefined);
-      await this.emulator?.close().catch(() => undefined);
-      await this.server?.stop().catch(() => undefined);
-    })();
-    return this.stopping;
-  }
-}
-
-async function main(argv: readonly string[]): Promise<number> {
-  const keep = argv.includes('--keep');
+async function demo(options: { keep: boolean; temporal: string | undefined }): Promise<number> {
   const config = loadConfig();
   // The demo prints its own lines; the SDK and the worker only speak up about problems.
   const logger = createLogger({ level: 'warn' });
-  installTemporalRuntime(logger);
-  const stack = new Stack();
+  let stack: Stack | undefined;
   // Set once the loan ended: Ctrl-C after that (with --keep) still reports the loan's outcome.
   let loanCode: number | undefined;
   const interrupted = new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       process.stdout.write('\n');
-      say('Ctrl-C: stopping back-office API, worker, emulator and dev server…');
-      void stack.stop().then(() => resolve(loanCode ?? 130));
+      say('Ctrl-C: stopping back-office API, worker, emulator and Temporal dev server (if started)…');
+      void (stack?.stop() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(loanCode ?? 130));
     });
   });
 
   const run = async (): Promise<number> => {
-    say('starting the Temporal dev server (with Web UI)…');
-    stack.server = await startDevServer({ ui: true });
-    const ui = stack.server.uiUrl ?? config.temporal.uiUrl ?? 'http://localhost:8233';
-    say(`Temporal ${stack.server.address}, Web UI ${ui}`);
-
-    stack.emulator = await buildEmulator({ timing: DEMO_TIMING, repayment: 'sandbox' });
-    const emulatorUrl = await stack.emulator.listen({ host: '127.0.0.1', port: 0 });
+    say(options.temporal ?? config.temporal.connection.address
+      ? 'connecting to the existing Temporal and starting the emulator…'
+      : 'starting the Temporal dev server (with Web UI) and the emulator…');
+    stack = await startStack({
+      logger,
+      temporal: { address: options.temporal, devServer: { ui: true } },
+      emulator: { run: 'in-process', options: { timing: DEMO_TIMING, repayment: 'sandbox' } },
+    });
+    const { temporal, emulator } = stack;
+    const ui = temporal.uiUrl;
+    say(`Temporal ${temporal.address} (namespace ${temporal.namespace}${temporal.devServer ? ', dev server' : ''}), Web UI ${ui ?? 'none (set TEMPORAL_UI_URL to link one)'}`);
+    const emulatorUrl = emulator?.url ?? '';
     say(`Defacto emulator ${emulatorUrl} (sandbox repayment)`);
 
-    const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_API_KEY, timeoutMs: config.defacto.timeoutMs });
-    stack.nativeConnection = await NativeConnection.connect({ address: stack.server.address });
     const taskQueue = config.temporal.taskQueue;
-    stack.worker = await runWorker({
-      connection: stack.nativeConnection, namespace: stack.server.namespace, taskQueue, defacto, logger, shutdownSignals: [],
-    });
-    say(`worker polling task queue ${taskQueue}`);
+    await stack.startWorkers({ taskQueue, defacto: { apiKey: EMULATOR_API_KEY } });
+    say(`worker process polling task queue ${taskQueue}`);
 
-    stack.connection = await Connection.connect({ address: stack.server.address });
-    const client = new Client({ connection: stack.connection, namespace: stack.server.namespace });
-    stack.edge = await startHttpEdge({
-      temporalClient: client, taskQueue, defacto, logger,
-      config: {
-        backofficeToken: config.http.backofficeToken ?? randomBytes(16).toString('hex'),
-        webhookToken: randomBytes(16).toString('hex'),
-        uiBaseUrl: ui,
-      },
+    const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_API_KEY, timeoutMs: config.defacto.timeoutMs });
+    const edge = await stack.startEdge({
+      taskQueue, defacto, logger, ...(config.http.backofficeToken ? { backofficeToken: config.http.backofficeToken } : {}),
     });
-    say(`back-office API ${stack.edge.url} (Defacto webhooks ${stack.edge.subscribed ? 'subscribed' : 'off'})`);
+    say(`back-office API ${edge.url} (Defacto webhooks ${edge.subscribed ? 'subscribed' : 'off'})`);
 
     const parsed = parseLoanRequest(DEMO_REQUEST);
     if (!parsed.ok) throw parsed.error;
-    const loan = await startLoan(client, parsed.value, { taskQueue });
-    const workflowUrl = webUiUrl(ui, stack.server.namespace, loan.workflowId);
-    say(`loan workflow ${loan.workflowId} started`);
+    const loan = await startLoan(stack.client, parsed.value, { taskQueue });
+    say(`loan workflow ${loan.workflowId} started${ui ? `; Web UI: ${webUiUrl(ui, temporal.namespace, loan.workflowId)}` : ''}`);
 
     let code = 1;
     try {
@@ -131,35 +107,43 @@ async function main(argv: readonly string[]): Promise<number> {
       if (!(error instanceof WorkflowFailedError)) throw error;
       say(`the loan workflow failed: ${error.cause?.message ?? error.message}`);
     }
-    say(`follow it in the Web UI: ${workflowUrl}`);
-    say(`or list finished loans: temporal workflow list --address ${stack.server.address} --query 'LoanStatus="CLOSED"'`);
-
     loanCode = code;
-    if (keep) {
-      say('--keep: everything stays up (Web UI, emulator, worker, back-office API). Ctrl-C stops it all.');
-      return interrupted;
+
+    // Commands that work pasted as is, for as long as what they talk to runs.
+    const cli = (...args: string[]): string => `npm run temporal -- ${[...args, '--address', temporal.address, '--namespace', temporal.namespace].map(sh).join(' ')}`;
+    if (options.keep || !temporal.devServer) {
+      say(`list finished loans: ${cli('workflow', 'list', '--query', 'LoanStatus="CLOSED"')}`);
+      say(`this loan's history: ${cli('workflow', 'show', '--workflow-id', loan.workflowId)}`);
     }
-    await stack.stop();
-    return code;
+    if (!options.keep) {
+      say('stopping everything (`npm start -- --keep` keeps it running: Web UI, back-office API, Temporal CLI commands).');
+      await stack.stop();
+      return code;
+    }
+    say(`back-office API ${edge.url}, token ${edge.backofficeToken}:`);
+    say(`  curl -H ${sh(`Authorization: Bearer ${edge.backofficeToken}`)} ${edge.url}/loans/${loan.workflowId}`);
+    if (ui) say(`Web UI ${ui}`);
+    say('--keep: everything stays up (emulator, worker, back-office API, Temporal). Ctrl-C stops it all.');
+    return interrupted;
   };
 
   try {
     return await Promise.race([run(), interrupted]);
   } catch (error) {
     say(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stack.stop();
+    await stack?.stop().catch(() => undefined);
     return 1;
   }
 }
 
-main(process.argv.slice(2)).then(
+runCommand(COMMAND, process.argv.slice(2), (v) => ({ keep: v.keep ?? false, temporal: v.temporal }), demo).then(
   (code) => {
     process.exitCode = code;
     // Let pending handles (the SDK runtime, sockets) close on their own; force only if they hang.
     setTimeout(() => process.exit(code), 5_000).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -18,9 +18,9 @@ import {
   checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkInvoices, checkLoans,
   checkOutcomes, checkSecret, type Inventory, type LoanRun,
 } from './invariants';
-import type { ChaosOptions } from './options';
+import type { ChaosOptions } from '../lib/options';
 import { buildReport, phaseReport, type ChaosReport, type FaultStats } from './report';
-import { startStack, type ChaosStack } from './stack';
+import { startChaosStack, type ChaosStack } from './stack';
 
 /** Callbacks of a run. */
 export interface ChaosHooks {
@@ -38,12 +38,12 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
   const runStart = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   say(`chaos run: ${options.loans} loans, seed ${options.seed}, concurrency ${options.concurrency}; files in ${dir}`);
-  const stack = await startStack({ dir, seed: options.seed, timing: options.timing });
+  const stack = await startChaosStack({ dir, seed: options.seed, timing: options.timing, temporal: options.temporal });
   let stackClosed = false;
   try {
     const random = seededRandom(options.seed);
     const loans: LoanRun[] = drawLoanKinds(options.loans, random).map((kind, index) => ({
-      index, kind, reference: `chaos-${options.seed}-${index}`, phase: index < options.faultFreeLoans ? 'fault-free' : 'faults',
+      index, kind, reference: `${stack.taskQueue}-${index}`, phase: index < options.faultFreeLoans ? 'fault-free' : 'faults',
     }));
     const edge = new EdgeApi(() => stack.edgeUrl, stack.secrets.backofficeToken);
     const ctx: DriveContext = {
@@ -113,7 +113,7 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
       const defactoLoans = await defacto.loans.list({ page_size: 1_000 }).all();
       const creditLines = await defacto.creditLines.list({ page_size: 1_000 }).all();
       const evidence = await gatherHistories(stack.client, stack.taskQueue, stack.bundleCode);
-      const workerStats = { ...stack.supervisor.stats };
+      const workerStats = { ...stack.workers.stats };
       await stack.close();
       stackClosed = true;
       const secrets = { apiKey: stack.secrets.apiKey, backofficeToken: stack.secrets.backofficeToken, webhookToken: stack.secrets.webhookToken };

@@ -137,7 +137,7 @@ export class Disruptions {
     this.stats.workerKills += 1;
     this.stats.inFlightAtKill.push(this.inFlight());
     this.stats.log.push(`${this.at()} SIGKILL worker #${this.stats.workerKills} (${this.inFlight()} loans in flight)`);
-    await this.stack.supervisor.killAndRestart();
+    await this.stack.workers.killAndRestart();
     this.nextKillAt = Date.now() + this.jitteredKillDelay();
   }
 

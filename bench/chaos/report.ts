@@ -1,12 +1,13 @@
 /**
  * The report of a chaos run: phases and throughput, what chaos did, outcomes by kind, and the
- * invariants one by one; as a JSON object and as text for the terminal.
+ * invariants one by one, as a JSON object (rendered for the terminal by bench/lib/render.ts).
  */
 import type { DisruptionStats } from './disruptions';
 import { FAULT_MIX } from './disruptions';
 import type { InvariantResult, LoanRun } from './invariants';
-import type { ChaosOptions } from './options';
-import type { WorkerStats } from './worker-supervisor';
+import type { ChaosOptions } from '../lib/options';
+import { percentile, round } from '../lib/stats';
+import type { WorkerStats } from '../../src/stack';
 
 /** Timing of one phase. */
 export interface PhaseReport {
@@ -60,12 +61,6 @@ export interface ChaosReport {
   readonly invariants: readonly InvariantResult[];
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** Throughput and latency of a phase that began at `startedAt`. */
 export function phaseReport(loans: readonly LoanRun[], startedAt: number): PhaseReport {
@@ -74,9 +69,9 @@ export function phaseReport(loans: readonly LoanRun[], startedAt: number): Phase
   const latencies = loans.map((l) => ((l.finishedAt ?? end) - (l.startedAt ?? startedAt)) / 1000).sort((a, b) => a - b);
   return {
     loans: loans.length,
-    elapsedS: round(elapsedS),
+    elapsedS: round(elapsedS, 1),
     throughputPerMin: round((loans.length / elapsedS) * 60, 2),
-    latencyS: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), max: round(latencies.at(-1) ?? 0) },
+    latencyS: { p50: round(percentile(latencies, 0.5), 1), p95: round(percentile(latencies, 0.95), 1), max: round(latencies.at(-1) ?? 0, 1) },
   };
 }
 
@@ -107,7 +102,7 @@ export function buildReport(input: ReportInputs): ChaosReport {
   return {
     ok: input.invariants.every((i) => i.ok),
     options: { ...input.options, maxWorkerKills: Number.isFinite(input.options.maxWorkerKills) ? input.options.maxWorkerKills : null },
-    durationS: round((Date.now() - input.runStart) / 1000),
+    durationS: round((Date.now() - input.runStart) / 1000, 1),
     dir: input.dir,
     phases: { faultFree: input.free, faults: input.faults },
     throughputRatio: round(input.faults.throughputPerMin / input.free.throughputPerMin, 3),
@@ -118,7 +113,7 @@ export function buildReport(input: ReportInputs): ChaosReport {
       workerStarts: input.workerStats.starts,
       unexpectedWorkerExits: input.workerStats.unexpectedExits,
       serverRestarts: d.serverRestarts,
-      serverDowntimeS: d.serverDowntimeMs.map((ms) => round(ms / 1000)),
+      serverDowntimeS: d.serverDowntimeMs.map((ms) => round(ms / 1000, 1)),
       edgeRestarts: d.edgeRestarts,
       edgeDowntimeS: d.edgeDowntimeMs.map((ms) => round(ms / 1000, 2)),
       inFlightAtServerRestart: d.inFlightAtServerRestart,
@@ -130,38 +125,4 @@ export function buildReport(input: ReportInputs): ChaosReport {
     outcomes,
     invariants: input.invariants,
   };
-}
-
-/** The report as terminal text. */
-export function formatReport(report: ChaosReport): string {
-  const { faultFree: a, faults: b } = report.phases;
-  const c = report.chaos;
-  const spread = (values: readonly number[]) => {
-    if (values.length === 0) return '-';
-    const sorted = [...values].sort((x, y) => x - y);
-    return sorted.length === 1 ? String(sorted[0]) : `${sorted[0]}–${sorted.at(-1)}, median ${sorted[Math.floor(sorted.length / 2)]}`;
-  };
-  const phase = (name: string, p: PhaseReport) =>
-    `  ${name.padEnd(14)} ${String(p.loans).padStart(4)} loans in ${p.elapsedS.toFixed(1).padStart(6)} s → ${p.throughputPerMin.toFixed(1).padStart(6)} loans/min`
-    + ` (latency p50 ${p.latencyS.p50} s, p95 ${p.latencyS.p95} s, max ${p.latencyS.max} s)`;
-  const lines = [
-    `Chaos report — ${report.options.loans} loans, seed ${report.options.seed}, concurrency ${report.options.concurrency}, ${report.durationS} s in all`,
-    phase('without faults', a),
-    phase('under faults', b),
-    `  throughput under faults ÷ without faults: ${report.throughputRatio.toFixed(2)}`,
-    `  faults: ${report.faultMix}`,
-    `    ${report.faults.requests} Defacto requests in the fault phase, ${report.faults.failedRequests} answered with an error or cut;`
-      + ` ${report.faults.webhookDeliveries} webhook deliveries over the run in ${report.faults.webhookAttempts} attempts (${report.faults.webhooksFailed} given up${report.faults.webhooksFailed > 0 ? `, last answer ${report.faults.webhooksFailedStatuses.join('/')}` : ''}, ${report.faults.webhooksPending} pending);`
-      + ` ${report.faults.edgeRetries} back-office calls retried by the harness`,
-    `  chaos: ${c.workerKills} worker SIGKILLs (loans in flight: ${spread(c.inFlightAtKill)}), ${c.workerStarts} worker starts,`
-      + ` ${c.unexpectedWorkerExits} unexpected worker exits; ${c.serverRestarts} Temporal restart(s) (down ${c.serverDowntimeS.join(', ') || '-'} s,`
-      + ` ${c.inFlightAtServerRestart.join(', ') || '-'} loans in flight); ${c.edgeRestarts} HTTP edge restart(s) (down ${c.edgeDowntimeS.join(', ') || '-'} s,`
-      + ` ${c.inFlightAtEdgeRestart.join(', ') || '-'} loans in flight); ${c.clockAdvances} emulator clock advances of 25 h`,
-    `  outcomes: ${Object.entries(report.outcomes).map(([kind, s]) => `${kind} ${Object.entries(s).map(([st, n]) => `${st}×${n}`).join('/')}`).join(', ')}`,
-    'Invariants',
-    ...report.invariants.map((i) => `  ${i.ok ? 'PASS' : 'FAIL'}  ${i.name}: ${i.detail}`),
-    `Result: ${report.ok ? 'PASS' : 'FAIL'} (${report.invariants.filter((i) => i.ok).length}/${report.invariants.length} invariants hold)`,
-  ];
-  if (report.dir) lines.push(`Files kept in ${report.dir}`);
-  return lines.join('\n');
 }

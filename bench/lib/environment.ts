@@ -1,43 +1,40 @@
 /**
- * Everything a benchmark run stands on: a fresh Temporal dev server, the emulator in its own process,
- * the workflow bundle built once, a Temporal client, the HTTP edge receiving Defacto's webhooks (when
- * on), and worker processes on demand. `close()` stops all of it, in reverse order.
+ * Everything a benchmark run stands on, built by the stack builder (src/stack): Temporal (a fresh dev
+ * server, or the existing Temporal of `--temporal`), the emulator in its own process, the workflow bundle
+ * built once, the HTTP edge receiving Defacto's webhooks (when on), and worker processes on demand.
+ * `close()` stops all of it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DefactoClient } from '../../src/defacto';
-import { startDevServer, type DevServer } from '../../src/dev-server';
-import { startHttpEdge, type HttpEdge } from '../../src/http/edge';
 import { webhookUrl } from '../../src/http/routes/webhooks';
 import { ensureWebhookSubscription } from '../../src/http/subscription';
 import { createLogger } from '../../src/logging';
-import { loanWorkflowBundle } from '../../src/worker';
-import type { EmulatorProcessConfig } from '../children/emulator-process';
-import type { WorkerProcessConfig, WorkerReady } from '../children/worker-process';
-import { startChild, type BenchChild, type ReadyMessage } from './children';
+import { startStack, type WorkerChildReady } from '../../src/stack';
 import { countingClient, type CallCounts } from './counting-client';
 import type { BenchOptions } from './options';
-import { benchPath } from './paths';
 import { temporalServerPid } from './proc';
 import { devServerDynamicConfig } from './server-tuning';
+import { workerOptionsOf } from './tuning';
 import { eventTypesOf } from './webhook-events';
 import type { ProgressSink } from './progress';
 
-/** The emulator child's ready message. */
-type EmulatorReady = ReadyMessage & { readonly url: string };
-/** A worker child. */
-export type WorkerChild = BenchChild<WorkerReady & ReadyMessage>;
+/** A worker process of a phase. */
+export interface WorkerChild {
+  readonly pid: number;
+  readonly ready: WorkerChildReady;
+  stop(): Promise<void>;
+}
 
 /** A running benchmark environment. */
 export interface BenchEnvironment {
   readonly runId: string;
   /** Logs of the children, the bundle and (file-wal) the database; removed by `close()` unless asked to keep. */
   readonly workDir: string;
-  readonly server: DevServer;
-  /** The `temporal` process (not its watchdog shell), for CPU and memory readings. */
+  /** The `temporal` process (not its watchdog shell), for CPU and memory readings; null on an existing Temporal. */
   readonly serverPid: number | null;
   readonly client: Client;
   readonly emulatorUrl: string;
@@ -50,113 +47,81 @@ export interface BenchEnvironment {
   readonly directApiKey: string;
   /** Defacto calls the edge made, by `resource.method` (undefined when webhooks are off). */
   readonly edgeCalls: CallCounts | undefined;
-  /** Starts `count` worker processes on `taskQueue`; each resolves once polling. */
-  startWorkers(mode: WorkerProcessConfig['mode'], taskQueue: string): Promise<WorkerChild[]>;
+  /** Starts the run's worker processes on `taskQueue`; resolves once they poll. */
+  startWorkers(mode: 'lifecycle' | 'null', taskQueue: string): Promise<WorkerChild[]>;
   close(options?: { keepWorkDir?: boolean }): Promise<void>;
 }
-
-const quiet = (): void => undefined;
 
 /** Brings the environment up; on failure, whatever was started is stopped again. */
 export async function startEnvironment(options: BenchOptions, progress: ProgressSink): Promise<BenchEnvironment> {
   const runId = `${Date.now().toString(36)}${randomUUID().slice(0, 4)}`;
   const workDir = mkdtempSync(join(tmpdir(), 'loan-bench-'));
-  const cleanups: (() => Promise<void>)[] = [];
-  const workers = new Set<WorkerChild>();
-  const closeAll = async (): Promise<void> => {
-    await Promise.all([...workers].map((w) => w.stop()));
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(quiet);
-  };
-  try {
-    progress.log(`starting a dev server (${options.db === 'memory' ? 'SQLite in memory' : 'SQLite file, WAL'}, ${options.server} profile) and the emulator`);
-    const [server, emulator] = await Promise.all([
-      startDevServer({
+  progress.log(options.temporal
+    ? `connecting to Temporal at ${options.temporal} and starting the emulator`
+    : `starting Temporal (a dev server: ${options.db === 'memory' ? 'SQLite in memory' : 'SQLite file, WAL'}, ${options.server} profile, unless TEMPORAL_ADDRESS is set) and the emulator`);
+  const stack = await startStack({
+    workDir,
+    // Warnings only, on stderr: stdout carries the report.
+    logger: createLogger({ level: 'warn' }, process.stderr),
+    temporal: {
+      address: options.temporal,
+      devServer: {
         ...(options.db === 'file-wal' ? { dbFilename: join(workDir, 'temporal.db'), sqliteWal: true } : {}),
         dynamicConfig: devServerDynamicConfig(options.server),
-      }),
-      startChild<EmulatorReady>('emulator', benchPath('children', 'emulator-process.ts'), {
-        timing: 'instant', repayment: 'sandbox', seed: 1,
-      } satisfies EmulatorProcessConfig, { logDir: workDir }),
-    ]);
-    cleanups.push(() => server.stop(), () => emulator.stop());
-
-    let bundle: WorkerProcessConfig['bundle'];
-    let bundleMs: number | null = null;
-    if (options.prebuiltBundle) {
-      const started = performance.now();
-      const built = await loanWorkflowBundle();
-      bundleMs = performance.now() - started;
-      bundle = { codePath: join(workDir, 'workflow-bundle.js'), sourceMapPath: join(workDir, 'workflow-bundle.js.map') };
-      writeFileSync(bundle.codePath, built.code);
-      writeFileSync(bundle.sourceMapPath, built.sourceMap);
-    }
-
-    const connection = await Connection.connect({ address: server.address });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: server.namespace });
+      },
+    },
+    emulator: { run: 'child', options: { timing: 'instant', repayment: 'sandbox', seed: 1 } },
+  });
+  try {
+    const emulator = stack.emulator!;
+    const bundleMs = options.prebuiltBundle ? (await stack.workflowBundle()).buildMs : null;
     const lifecycleApiKey = `bench-${runId}-lifecycle`;
-    const directApiKey = `bench-${runId}-direct`;
-
     let edgeCalls: CallCounts | undefined;
     if (options.webhooks) {
       edgeCalls = new Map();
-      const defacto = countingClient(new DefactoClient({ baseUrl: emulator.ready.url, apiKey: lifecycleApiKey, retry: 'none' }), edgeCalls);
-      const webhookToken = randomUUID();
-      const edge: HttpEdge = await startHttpEdge({
-        temporalClient: client,
-        taskQueue: `bench-${runId}-edge`,
-        defacto,
-        config: { backofficeToken: randomUUID(), webhookToken },
-        // Warnings only, on stderr: stdout carries the report.
-        logger: createLogger({ level: 'warn' }, process.stderr),
+      const defacto = countingClient(new DefactoClient({ baseUrl: emulator.url, apiKey: lifecycleApiKey, retry: 'none' }), edgeCalls);
+      const edge = await stack.startEdge({
+        taskQueue: `bench-${runId}-edge`, defacto, logger: createLogger({ level: 'warn' }, process.stderr),
         // The production subscription (every lifecycle event) unless a narrower set is measured.
         subscribe: options.webhookEvents === 'all',
       });
       if (options.webhookEvents !== 'all') {
-        await ensureWebhookSubscription(defacto, webhookUrl(edge.url, webhookToken), eventTypesOf(options.webhookEvents));
+        await ensureWebhookSubscription(defacto, webhookUrl(edge.url, edge.webhookToken), eventTypesOf(options.webhookEvents));
       }
-      cleanups.push(() => edge.close());
       edgeCalls.clear();
     }
-
-    const env: BenchEnvironment = {
+    const devServer = stack.temporal.devServer;
+    return {
       runId,
       workDir,
-      server,
-      serverPid: temporalServerPid(server.pid),
-      client,
-      emulatorUrl: emulator.ready.url,
-      emulatorPid: emulator.pid,
+      serverPid: devServer ? temporalServerPid(devServer.pid) : null,
+      client: stack.client,
+      emulatorUrl: emulator.url,
+      emulatorPid: emulator.pid ?? process.pid,
       bundleMs,
       lifecycleApiKey,
-      directApiKey,
+      directApiKey: `bench-${runId}-direct`,
       edgeCalls,
       async startWorkers(mode, taskQueue) {
-        const config: WorkerProcessConfig = {
-          mode,
-          address: server.address,
-          namespace: server.namespace,
+        const set = await stack.startWorkers({
           taskQueue,
-          ...(mode === 'lifecycle' ? { emulatorUrl: emulator.ready.url, apiKey: lifecycleApiKey } : {}),
-          ...(bundle ? { bundle } : {}),
-          tuning: options.tuning,
-        };
-        const started = await Promise.all(
-          Array.from({ length: options.workers }, (_, i) =>
-            startChild<WorkerReady & ReadyMessage>(`worker-${taskQueue}-${i}`, benchPath('children', 'worker-process.ts'), config, { logDir: workDir })),
-        );
+          count: options.workers,
+          activities: mode === 'lifecycle' ? 'defacto' : 'null',
+          defacto: { apiKey: lifecycleApiKey },
+          bundle: options.prebuiltBundle ? 'prebuilt' : 'per-worker',
+          workerOptions: workerOptionsOf(options.tuning),
+        });
         // Stopping is idempotent: the caller stops them after its phase, close() again on the way out.
-        for (const w of started) workers.add(w);
-        return started;
+        return set.workers.map((w) => ({ pid: w.pid, ready: w.ready!, stop: () => set.stop() }));
       },
       async close(closeOptions = {}) {
-        await closeAll();
+        await stack.stop();
         if (!closeOptions.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
       },
     };
-    return env;
   } catch (error) {
-    await closeAll();
+    await stack.stop();
+    rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Options of a benchmark run and their command line:
- *
- *   npm run bench -- [--loans N] [--concurrency C] [--warmup W] [--rounds R] [--webhooks on|off] [--scenarios success|mixed]
- *     [--db memory|file-wal] [--server tuned|default] [--parked N] [--phases lifecycle,null,direct] [--workers K]
- *     [--wft-slots N] [--activity-slots N] [--cache N] [--wft-pollers N] [--activity-pollers N]
- *     [--bundle prebuilt|per-worker] [--webhook-events all|loan|actionable] [--wait-quiet S] [--json out.json] [--quiet]
+ * Options of the benchmark (`npm run bench`), the chaos harness (`npm run chaos`) and the detection
+ * benchmark (`npm run bench:detection`): each declared once with its help line, parsed by the project's
+ * one command-line parser (src/command-line.ts); the defaults and the checks that span options live here.
  */
-import { parseArgs } from 'node:util';
+import type { Timing } from '../../src/emulator/context';
+import {
+  choiceOption, integerOption, numberOption, TEMPORAL_OPTION, UsageError, type CommandSpec, type OptionSpec, type Values as ParsedValues,
+} from '../../src/command-line';
 import type { ServerProfile } from './server-tuning';
 import { WEBHOOK_EVENT_SETS, type WebhookEventSet } from './webhook-events';
 import { DEFAULT_TUNING, type WorkerTuning } from './tuning';
@@ -48,6 +48,8 @@ export interface BenchOptions {
   readonly waitQuietS: number;
   /** Where to write the JSON report. */
   readonly json?: string | undefined;
+  /** An existing Temporal (`host:port`) instead of a fresh dev server (`db` and `server` then do not apply). */
+  readonly temporal?: string | undefined;
 }
 
 /** Defaults of every option. */
@@ -74,74 +76,45 @@ export function defaultOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
   };
 }
 
-/** The usage text of `npm run bench -- --help`. */
-export const USAGE = `npm run bench -- [options]   (details: bench/README.md)
-  --loans N               loans per throughput phase (default 200; 0 with --parked alone)
-  --concurrency C         most loans in flight at once (default 20)
-  --warmup W              unmeasured loans first in each phase (default C)
-  --phases LIST           lifecycle,null,direct (default all three)
-  --rounds R              run each phase R times, interleaved; figures pool the rounds (default 1)
-  --webhooks on|off       Defacto webhooks to the HTTP edge (default on)
-  --webhook-events SET    all|loan|actionable: event types subscribed (default all, as in production)
-  --scenarios S           success|mixed (default success)
-  --db D                  memory|file-wal dev-server persistence (default memory)
-  --server P              tuned|default dev-server dynamic config (default tuned)
-  --parked N              the parked run with N loans (default 0)
-  --workers K             worker processes (default 1)
-  --wft-slots N --activity-slots N --cache N --wft-pollers N --activity-pollers N   worker tuning
-  --bundle B              prebuilt|per-worker (default prebuilt)
-  --wait-quiet S          before each phase, wait up to S seconds for an idle machine (default 0)
-  --json FILE             write the JSON report
-  --quiet                 no progress bar
-`;
+const text = (value: string, help: string): OptionSpec => ({ type: 'string', value, help });
 
-/** A bad command line; the message says which option and why. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+/** `npm run bench -- [options]` (details: bench/README.md). */
+export const BENCH_COMMAND = {
+  usage: 'npm run bench -- [options]   (details: bench/README.md)',
+  options: {
+    loans: text('N', 'loans per throughput phase (default 200; 0 with --parked alone)'),
+    concurrency: text('C', 'most loans in flight at once (default 20)'),
+    warmup: text('W', 'unmeasured loans first in each phase (default C)'),
+    phases: text('LIST', 'lifecycle,null,direct (default all three)'),
+    rounds: text('R', 'run each phase R times, interleaved; figures pool the rounds (default 1)'),
+    webhooks: text('on|off', 'Defacto webhooks to the HTTP edge (default on)'),
+    'webhook-events': text('SET', 'all|loan|actionable: event types subscribed (default all, as in production)'),
+    scenarios: text('S', 'success|mixed (default success)'),
+    db: text('D', 'memory|file-wal dev-server persistence (default memory)'),
+    server: text('P', 'tuned|default dev-server dynamic config (default tuned)'),
+    parked: text('N', 'the parked run with N loans (default 0)'),
+    workers: text('K', 'worker processes (default 1)'),
+    'wft-slots': text('N', 'worker tuning: workflow-task slots'),
+    'activity-slots': text('N', 'worker tuning: activity slots'),
+    cache: text('N', 'worker tuning: cached workflows'),
+    'wft-pollers': text('N', 'worker tuning: workflow-task pollers'),
+    'activity-pollers': text('N', 'worker tuning: activity pollers'),
+    bundle: text('B', 'prebuilt|per-worker (default prebuilt)'),
+    'wait-quiet': text('S', 'before each phase, wait up to S seconds for an idle machine (default 0)'),
+    json: text('FILE', 'write the JSON report'),
+    quiet: { type: 'boolean', help: 'no progress bar' },
+    ...TEMPORAL_OPTION,
+  },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
 
-function integer(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${value}")`);
-  return n;
-}
+type Values<C extends CommandSpec<Record<string, OptionSpec>>> = ParsedValues<C['options']>;
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value as T;
-}
-
-/** Parses the command line (without `node script`). */
-export function parseCommandLine(argv: readonly string[]): BenchOptions & { readonly quiet: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        loans: { type: 'string' }, concurrency: { type: 'string' }, warmup: { type: 'string' }, rounds: { type: 'string' },
-        webhooks: { type: 'string' }, scenarios: { type: 'string' }, db: { type: 'string' }, server: { type: 'string' }, parked: { type: 'string' },
-        phases: { type: 'string' }, workers: { type: 'string' }, 'wft-slots': { type: 'string' },
-        'activity-slots': { type: 'string' }, cache: { type: 'string' }, 'wft-pollers': { type: 'string' },
-        'activity-pollers': { type: 'string' }, bundle: { type: 'string' }, json: { type: 'string' },
-        'webhook-events': { type: 'string' }, 'wait-quiet': { type: 'string' },
-        quiet: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const v = parsed.values;
-  if (v.help) throw new UsageError('help');
-  const parked = integer('parked', v.parked, 0) ?? 0;
+/** The benchmark's options from its parsed command line. @throws UsageError */
+export function benchOptionsOf(v: Values<typeof BENCH_COMMAND>): BenchOptions & { readonly quiet: boolean } {
+  const parked = integerOption('parked', v.parked, 0) ?? 0;
   // `--parked N` alone is the parked run only.
-  const loans = integer('loans', v.loans, 0) ?? (parked > 0 ? 0 : 200);
-  const concurrency = integer('concurrency', v.concurrency, 1);
-  const warmup = integer('warmup', v.warmup, 0);
-  const phases = v.phases === undefined ? undefined : v.phases.split(',').map((p) => oneOf('phases', p.trim(), THROUGHPUT_PHASES) as ThroughputPhase);
-  const knobs: [keyof WorkerTuning, string, number][] = [
+  const loans = integerOption('loans', v.loans, 0) ?? (parked > 0 ? 0 : 200);
+  const knobs: [keyof WorkerTuning, keyof typeof v, number][] = [
     ['maxConcurrentWorkflowTaskExecutions', 'wft-slots', 2],
     ['maxConcurrentActivityTaskExecutions', 'activity-slots', 1],
     ['maxCachedWorkflows', 'cache', 0],
@@ -150,30 +123,187 @@ export function parseCommandLine(argv: readonly string[]): BenchOptions & { read
   ];
   const tuning: Record<string, number> = { ...DEFAULT_TUNING };
   for (const [key, flag, min] of knobs) {
-    const value = integer(flag, v[flag as keyof typeof v] as string | undefined, min);
+    const value = integerOption(flag, v[flag] as string | undefined, min);
     if (value !== undefined) tuning[key] = value;
   }
-  const webhooks = oneOf('webhooks', v.webhooks, ['on', 'off'] as const);
-  const bundle = oneOf('bundle', v.bundle, ['prebuilt', 'per-worker'] as const);
-  return {
+  const given = <T>(value: T | undefined, key: string): Record<string, T> => (value === undefined ? {} : { [key]: value });
+  const webhooks = choiceOption('webhooks', v.webhooks, ['on', 'off'] as const);
+  const bundle = choiceOption('bundle', v.bundle, ['prebuilt', 'per-worker'] as const);
+  const options = {
     ...defaultOptions({
       loans,
       parked,
       tuning: tuning as WorkerTuning,
-      ...(concurrency !== undefined ? { concurrency } : {}),
-      ...(warmup !== undefined ? { warmup } : {}),
-      ...(v.rounds !== undefined ? { rounds: integer('rounds', v.rounds, 1) ?? 1 } : {}),
-      ...(webhooks ? { webhooks: webhooks === 'on' } : {}),
-      ...(v.scenarios !== undefined ? { scenarios: oneOf('scenarios', v.scenarios, ['success', 'mixed'] as const) ?? 'success' } : {}),
-      ...(v.db !== undefined ? { db: oneOf('db', v.db, ['memory', 'file-wal'] as const) ?? 'memory' } : {}),
-      ...(v.server !== undefined ? { server: oneOf('server', v.server, ['default', 'tuned'] as const) ?? 'tuned' } : {}),
-      ...(phases ? { phases } : {}),
-      ...(v.workers !== undefined ? { workers: integer('workers', v.workers, 1) ?? 1 } : {}),
-      ...(bundle ? { prebuiltBundle: bundle === 'prebuilt' } : {}),
-      ...(v['webhook-events'] !== undefined ? { webhookEvents: oneOf('webhook-events', v['webhook-events'], WEBHOOK_EVENT_SETS) ?? 'all' } : {}),
-      ...(v['wait-quiet'] !== undefined ? { waitQuietS: integer('wait-quiet', v['wait-quiet'], 0) ?? 0 } : {}),
+      ...given(integerOption('concurrency', v.concurrency, 1), 'concurrency'),
+      ...given(integerOption('warmup', v.warmup, 0), 'warmup'),
+      ...given(integerOption('rounds', v.rounds, 1), 'rounds'),
+      ...given(webhooks && webhooks === 'on', 'webhooks'),
+      ...given(choiceOption('scenarios', v.scenarios, ['success', 'mixed'] as const), 'scenarios'),
+      ...given(choiceOption('db', v.db, ['memory', 'file-wal'] as const), 'db'),
+      ...given(choiceOption('server', v.server, ['default', 'tuned'] as const), 'server'),
+      ...given(v.phases?.split(',').map((p) => choiceOption('phases', p.trim(), THROUGHPUT_PHASES) as ThroughputPhase), 'phases'),
+      ...given(integerOption('workers', v.workers, 1), 'workers'),
+      ...given(bundle && bundle === 'prebuilt', 'prebuiltBundle'),
+      ...given(choiceOption('webhook-events', v['webhook-events'], WEBHOOK_EVENT_SETS), 'webhookEvents'),
+      ...given(integerOption('wait-quiet', v['wait-quiet'], 0), 'waitQuietS'),
       json: v.json,
+      temporal: v.temporal,
     }),
     quiet: v.quiet ?? false,
+  };
+  if (options.loans === 0 && options.parked === 0) throw new UsageError('nothing to run: give --loans N and/or --parked N');
+  if (options.parked > 0 && !options.webhooks) throw new UsageError('--parked needs --webhooks on (a Defacto event wakes a parked loan)');
+  return options;
+}
+
+/** Everything a chaos run needs; {@link chaosOptions} fills the defaults. */
+export interface ChaosOptions {
+  /** Loans in total (fault-free phase included). */
+  readonly loans: number;
+  /** Seed of every random choice: scenarios, emulator data and faults, kill jitter. */
+  readonly seed: number;
+  /** Loans in flight at once (closed loop: a finished loan makes room for the next). */
+  readonly concurrency: number;
+  /** Loans of the fault-free phase that measures the baseline throughput. */
+  readonly faultFreeLoans: number;
+  /** Planned length of the fault phase in seconds; the one-off restarts are placed within it. */
+  readonly durationS: number | undefined;
+  /** Mean seconds between two SIGKILLs of the worker (±20 % seeded jitter). */
+  readonly killEveryS: number;
+  /** Upper bound on worker kills (e.g. 1 for the short variant). */
+  readonly maxWorkerKills: number;
+  /** Temporal dev-server restarts on the same database file and port (0 or 1). */
+  readonly serverRestarts: number;
+  /** HTTP edge restarts on the same port (0 or 1). */
+  readonly edgeRestarts: number;
+  /** A loan not finished this long after its start is a violation. */
+  readonly loanDeadlineS: number;
+  /** Emulator step delays. */
+  readonly timing: 'instant' | 'realistic' | Timing;
+  /** Write the JSON report here. */
+  readonly json: string | undefined;
+  /** Keep the temporary directory (database, logs) instead of deleting it. */
+  readonly keepDir: boolean;
+  /** An existing Temporal (`host:port`) instead of a dev server (no Temporal restart then). */
+  readonly temporal?: string | undefined;
+}
+
+/** Fills the defaults of a partial option set (used by the CLI and the short test). */
+export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: number; readonly seed: number }): ChaosOptions {
+  const concurrency = partial.concurrency ?? Math.min(16, Math.max(4, Math.ceil(partial.loans / 10)));
+  const faultFreeLoans = partial.faultFreeLoans ?? Math.min(partial.loans - 1, Math.max(concurrency, Math.round(partial.loans * 0.15)));
+  const options: ChaosOptions = {
+    loans: partial.loans,
+    seed: partial.seed,
+    concurrency,
+    faultFreeLoans,
+    durationS: partial.durationS,
+    killEveryS: partial.killEveryS ?? 15,
+    maxWorkerKills: partial.maxWorkerKills ?? Number.POSITIVE_INFINITY,
+    serverRestarts: partial.serverRestarts ?? 1,
+    edgeRestarts: partial.edgeRestarts ?? 1,
+    loanDeadlineS: partial.loanDeadlineS ?? 900,
+    timing: partial.timing ?? 'realistic',
+    json: partial.json,
+    keepDir: partial.keepDir ?? false,
+    temporal: partial.temporal,
+  };
+  const problems: string[] = [];
+  if (!Number.isInteger(options.loans) || options.loans < 2) problems.push('--loans must be an integer ≥ 2');
+  if (!Number.isInteger(options.seed)) problems.push('--seed must be an integer');
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) problems.push('--concurrency must be a positive integer');
+  if (!Number.isInteger(options.faultFreeLoans) || options.faultFreeLoans < 1 || options.faultFreeLoans >= options.loans) {
+    problems.push('--fault-free-loans must be between 1 and loans - 1');
+  }
+  if (options.durationS !== undefined && !(options.durationS > 0)) problems.push('--duration-s must be positive');
+  if (!(options.killEveryS > 0)) problems.push('--kill-every-s must be positive');
+  if (!(options.loanDeadlineS > 0)) problems.push('--loan-deadline-s must be positive');
+  if (!(options.maxWorkerKills >= 0)) problems.push('--max-worker-kills must be ≥ 0');
+  if (![0, 1].includes(options.serverRestarts)) problems.push('--server-restarts must be 0 or 1');
+  if (options.temporal !== undefined && options.serverRestarts > 0) problems.push('--server-restarts needs a dev server: give 0 with --temporal');
+  if (![0, 1].includes(options.edgeRestarts)) problems.push('--edge-restarts must be 0 or 1');
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+  return options;
+}
+
+/** `npm run chaos -- --loans N --seed S [options]`. */
+export const CHAOS_COMMAND = {
+  usage: 'npm run chaos -- --loans N --seed S [options]',
+  description: 'Exit codes: 0 every invariant holds, 1 an invariant is violated (or the run broke), 2 bad command line.',
+  options: {
+    loans: text('N', 'loans in all, fault-free phase included (default 200)'),
+    seed: text('S', 'seed of every random choice (default 42)'),
+    json: text('FILE', 'write the JSON report'),
+    'duration-s': text('D', 'planned length of the fault phase in seconds'),
+    concurrency: text('C', 'loans in flight at once'),
+    'fault-free-loans': text('F', 'loans of the fault-free phase'),
+    'kill-every-s': text('K', 'mean seconds between two worker SIGKILLs (default 15)'),
+    'max-worker-kills': text('M', 'upper bound on worker kills'),
+    'server-restarts': text('0|1', 'Temporal dev-server restarts (default 1; 0 on an existing Temporal)'),
+    'edge-restarts': text('0|1', 'HTTP edge restarts (default 1)'),
+    'loan-deadline-s': text('T', 'a loan unfinished this long after its start is a violation (default 900)'),
+    timing: text('instant|realistic', 'emulator step delays (default realistic)'),
+    'keep-dir': { type: 'boolean', help: 'keep the temporary directory (database, logs)' },
+    ...TEMPORAL_OPTION,
+  },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** The chaos run's options from its parsed command line. @throws UsageError */
+export function chaosOptionsOf(v: Values<typeof CHAOS_COMMAND>): ChaosOptions {
+  const partial: { -readonly [K in keyof ChaosOptions]?: ChaosOptions[K] } = {};
+  const numbers: [keyof ChaosOptions & string, keyof typeof v][] = [
+    ['durationS', 'duration-s'], ['concurrency', 'concurrency'], ['faultFreeLoans', 'fault-free-loans'],
+    ['killEveryS', 'kill-every-s'], ['maxWorkerKills', 'max-worker-kills'], ['serverRestarts', 'server-restarts'],
+    ['edgeRestarts', 'edge-restarts'], ['loanDeadlineS', 'loan-deadline-s'],
+  ];
+  for (const [key, flag] of numbers) {
+    const n = numberOption(flag, v[flag] as string | undefined);
+    if (n !== undefined) (partial as Record<string, unknown>)[key] = n;
+  }
+  if (v.temporal !== undefined) {
+    partial.temporal = v.temporal;
+    partial.serverRestarts ??= 0;
+  }
+  const timing = choiceOption('timing', v.timing, ['instant', 'realistic'] as const);
+  return chaosOptions({
+    ...partial,
+    ...(v.json !== undefined ? { json: v.json } : {}),
+    ...(timing !== undefined ? { timing } : {}),
+    ...(v['keep-dir'] !== undefined ? { keepDir: v['keep-dir'] } : {}),
+    loans: numberOption('loans', v.loans) ?? 200,
+    seed: numberOption('seed', v.seed) ?? 42,
+  });
+}
+
+/** `npm run bench:detection -- [options]`. */
+export const DETECTION_COMMAND = {
+  usage: 'npm run bench:detection -- [options]',
+  description: 'Status-detection latency, webhooks vs polling only, in one run.',
+  options: {
+    loans: text('N', 'loans per mode (default 10)'),
+    'poll-initial-ms': text('MS', 'first poll interval of both modes (default 5000)'),
+    'timeout-s': text('S', 'give up on loans unfinished after S seconds (default 150)'),
+    json: text('FILE', 'write the JSON report'),
+    ...TEMPORAL_OPTION,
+  },
+} as const satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** Options of the detection benchmark. */
+export interface DetectionOptions {
+  readonly loansPerMode: number;
+  readonly pollInitialMs: number;
+  readonly timeoutMs: number;
+  readonly json: string | undefined;
+  readonly temporal: string | undefined;
+}
+
+/** The detection benchmark's options from its parsed command line. @throws UsageError */
+export function detectionOptionsOf(v: Values<typeof DETECTION_COMMAND>): DetectionOptions {
+  return {
+    loansPerMode: integerOption('loans', v.loans, 1) ?? 10,
+    pollInitialMs: integerOption('poll-initial-ms', v['poll-initial-ms'], 1) ?? 5_000,
+    timeoutMs: (integerOption('timeout-s', v['timeout-s'], 1) ?? 150) * 1000,
+    json: v.json,
+    temporal: v.temporal,
   };
 }

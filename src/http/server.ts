@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, redactConfig } from '../config';
 import { rootLogger } from '../logging';
-import { defactoClientFromConfig } from '../worker';
+import { defactoClientFromConfig } from '../loan-worker';
 import { startHttpEdge } from './edge';
 import { runAsMain } from '../cli';
 

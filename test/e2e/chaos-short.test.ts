@@ -13,7 +13,7 @@ import {
   checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkInvoices, checkLoans, checkOutcomes,
   type Inventory, type LoanRun,
 } from '../../bench/chaos/invariants';
-import { chaosOptions } from '../../bench/chaos/options';
+import { chaosOptions } from '../../bench/lib/options';
 import type { ApiCreditLine, MinimalLoanApi } from '../../src/defacto';
 
 const INVARIANTS = [

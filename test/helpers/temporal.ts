@@ -1,14 +1,15 @@
 /**
- * Integration-test helpers over the run's shared dev server: a connection and client per test file,
+ * Integration-test helpers over the run's shared Temporal (test/global-setup.ts): a connection and client per test file,
  * a unique task queue per test, the workflow bundle built once per file, workers that turn a
  * non-determinism error into a test failure instead of a hang, and a bounded `eventually`.
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, inject } from 'vitest';
 import { createLogger } from '../../src/logging';
+import { connectionOptionsFor } from '../../src/stack';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
 
 // Warnings and errors only: a test's own assertions say what happened.
@@ -32,8 +33,9 @@ export function testEnv(): Promise<TestEnv> {
   env ??= (async () => {
     const address = inject('temporalAddress');
     const namespace = inject('temporalNamespace');
-    const nativeConnection = await NativeConnection.connect({ address });
-    const connection = await Connection.connect({ address });
+    const options = connectionOptionsFor(address, inject('temporalExisting'));
+    const nativeConnection = await NativeConnection.connect(options);
+    const connection = await Connection.connect(options as ConnectionOptions);
     afterAll(async () => {
       await connection.close();
       await nativeConnection.close();

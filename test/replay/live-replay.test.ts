@@ -14,7 +14,7 @@ import { startDevServer, type DevServer } from '../../src/dev-server';
 import { parseLoanRequest } from '../../src/domain/schemas';
 import { createLogger } from '../../src/logging';
 import { startLoan } from '../../src/starter';
-import { runWorker } from '../../src/worker';
+import { runWorker } from '../../src/loan-worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
 

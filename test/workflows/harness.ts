@@ -11,7 +11,7 @@ import type { LoanProgress } from '../../src/domain/loan';
 import { parseLoanRequest, type LoanRequestInput } from '../../src/domain/schemas';
 import { createLogger } from '../../src/logging';
 import { startLoan, type StartedLoan } from '../../src/starter';
-import { runWorker, type RunningWorker } from '../../src/worker';
+import { runWorker, type RunningWorker } from '../../src/loan-worker';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
 import { progressQuery } from '../../src/workflows/messages';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';

@@ -4,10 +4,10 @@
  * at its end state at the first poll), so the SAME workflow code takes its shortest path and the run
  * measures what Temporal alone costs for our shape. Stateless: the scenario travels in the ids.
  */
-import type { LoanActivities } from '../src/activities';
+import type { LoanActivities } from '../activities';
 import type {
   BorrowerSummary, InvoiceSummary, LoanSnapshot, LoanStatus, PaymentSummary, Scenario,
-} from '../src/domain/loan';
+} from '../domain/loan';
 
 const DAY_MS = 86_400_000;
 const AMOUNT_CENTS = 12_000;

@@ -1,15 +1,22 @@
-/** The report as markdown: what the CLI prints on stdout and what bench/results/ keeps. */
+/**
+ * The one report renderer of the harnesses: the benchmark's markdown (what `npm run bench` prints and
+ * bench/results/ keeps), the chaos report and the detection table, on the same number and table helpers.
+ */
+import type { ChaosReport, PhaseReport } from '../chaos/report';
 import type { BenchReport, ThroughputResult } from './report-types';
 import { describeTuning } from './tuning';
 
-const dash = '—';
+/** What an absent figure prints as. */
+export const dash = '—';
 
-function n(value: number | null | undefined, digits = 2): string {
+/** A figure with `digits` decimals (integers as they are), or {@link dash}. */
+export function n(value: number | null | undefined, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return dash;
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
   return lines.join('\n');
@@ -110,4 +117,78 @@ export function renderMarkdown(report: BenchReport): string {
     ['loans/s ÷ direct loans/s', '(reported)', n(report.ratios.vsDirect), dash],
   ]));
   return `${out.join('\n\n')}\n`;
+}
+
+/** The chaos report as terminal text. */
+export function renderChaosReport(report: ChaosReport): string {
+  const { faultFree: a, faults: b } = report.phases;
+  const c = report.chaos;
+  const spread = (values: readonly number[]) => {
+    if (values.length === 0) return '-';
+    const sorted = [...values].sort((x, y) => x - y);
+    return sorted.length === 1 ? String(sorted[0]) : `${sorted[0]}–${sorted.at(-1)}, median ${sorted[Math.floor(sorted.length / 2)]}`;
+  };
+  const phase = (name: string, p: PhaseReport) =>
+    `  ${name.padEnd(14)} ${String(p.loans).padStart(4)} loans in ${p.elapsedS.toFixed(1).padStart(6)} s → ${p.throughputPerMin.toFixed(1).padStart(6)} loans/min`
+    + ` (latency p50 ${p.latencyS.p50} s, p95 ${p.latencyS.p95} s, max ${p.latencyS.max} s)`;
+  const lines = [
+    `Chaos report — ${report.options.loans} loans, seed ${report.options.seed}, concurrency ${report.options.concurrency}, ${report.durationS} s in all`,
+    phase('without faults', a),
+    phase('under faults', b),
+    `  throughput under faults ÷ without faults: ${report.throughputRatio.toFixed(2)}`,
+    `  faults: ${report.faultMix}`,
+    `    ${report.faults.requests} Defacto requests in the fault phase, ${report.faults.failedRequests} answered with an error or cut;`
+      + ` ${report.faults.webhookDeliveries} webhook deliveries over the run in ${report.faults.webhookAttempts} attempts (${report.faults.webhooksFailed} given up${report.faults.webhooksFailed > 0 ? `, last answer ${report.faults.webhooksFailedStatuses.join('/')}` : ''}, ${report.faults.webhooksPending} pending);`
+      + ` ${report.faults.edgeRetries} back-office calls retried by the harness`,
+    `  chaos: ${c.workerKills} worker SIGKILLs (loans in flight: ${spread(c.inFlightAtKill)}), ${c.workerStarts} worker starts,`
+      + ` ${c.unexpectedWorkerExits} unexpected worker exits; ${c.serverRestarts} Temporal restart(s) (down ${c.serverDowntimeS.join(', ') || '-'} s,`
+      + ` ${c.inFlightAtServerRestart.join(', ') || '-'} loans in flight); ${c.edgeRestarts} HTTP edge restart(s) (down ${c.edgeDowntimeS.join(', ') || '-'} s,`
+      + ` ${c.inFlightAtEdgeRestart.join(', ') || '-'} loans in flight); ${c.clockAdvances} emulator clock advances of 25 h`,
+    `  outcomes: ${Object.entries(report.outcomes).map(([kind, s]) => `${kind} ${Object.entries(s).map(([st, n]) => `${st}×${n}`).join('/')}`).join(', ')}`,
+    'Invariants',
+    ...report.invariants.map((i) => `  ${i.ok ? 'PASS' : 'FAIL'}  ${i.name}: ${i.detail}`),
+    `Result: ${report.ok ? 'PASS' : 'FAIL'} (${report.invariants.filter((i) => i.ok).length}/${report.invariants.length} invariants hold)`,
+  ];
+  if (report.dir) lines.push(`Files kept in ${report.dir}`);
+  return lines.join('\n');
+}
+
+/** One transition's detection latency. */
+export interface DetectionSample { readonly workflowId: string; readonly status: string; readonly latencyMs: number }
+
+/** One mode's figures in the detection report (NaN when nothing was measured). */
+export interface DetectionModeFigures {
+  readonly n: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly finished: number;
+  readonly samples: readonly DetectionSample[];
+}
+
+/** The detection benchmark's report (what `--json` writes). */
+export interface DetectionReport {
+  readonly loansPerMode: number;
+  readonly pollInitialMs: number;
+  readonly elapsedMs: number;
+  readonly goal: { readonly p99Ms: number; readonly met: boolean };
+  readonly webhooks: DetectionModeFigures;
+  readonly polling: DetectionModeFigures;
+  readonly ratio: { readonly p50: number; readonly p99: number };
+}
+
+/** The detection report as markdown. */
+export function renderDetection(report: DetectionReport): string {
+  const { webhooks: w, polling: p } = report;
+  const ms = (v: number): string => n(Math.round(v), 0);
+  const times = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(1)}×` : dash);
+  return `${[
+    `Status-detection latency (emulator transition → workflow LoanStatus), ${report.loansPerMode} loans per mode, poll ${report.pollInitialMs} ms initial`,
+    table(['mode', 'loans finished', 'transitions', 'p50 (ms)', 'p99 (ms)', 'max (ms)'], [
+      ['webhooks', `${w.finished}/${report.loansPerMode}`, String(w.n), ms(w.p50), ms(w.p99), ms(w.max)],
+      ['polling only', `${p.finished}/${report.loansPerMode}`, String(p.n), ms(p.p50), ms(p.p99), ms(p.max)],
+      ['ratio (polling / webhooks)', '', '', times(report.ratio.p50), times(report.ratio.p99), ''],
+    ]),
+    `Goal (webhook p99 < ${report.goal.p99Ms} ms and < 1/5 of polling p99): ${report.goal.met ? 'met' : 'NOT met'} · run took ${(report.elapsedMs / 1000).toFixed(1)} s`,
+  ].join('\n\n')}\n`;
 }

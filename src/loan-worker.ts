@@ -1,0 +1,110 @@
+/**
+ * The loan worker as a library: the workflow bundle (built once per process), the Defacto client the
+ * configuration describes, and `runWorker`, which polls a task queue with the lifecycle's workflow and
+ * activities. Shared by `npm run worker` (src/worker.ts), the stack builder and its worker child
+ * (src/stack), and the tests.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { createActivities, type LoanActivities } from './activities';
+import { ConfigError, type AppConfig } from './config';
+import { DefactoClient } from './defacto';
+import { rootLogger, type Logger } from './logging';
+
+const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle of `src/workflows`, built once per process and shared by every worker in it. */
+export function loanWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  const quiet = (): void => undefined;
+  bundle ??= bundleWorkflowCode({
+    workflowsPath,
+    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
+  return bundle;
+}
+
+/** The Defacto client the configuration describes; with the embedded emulator, the caller gives its URL. */
+export function defactoClientFromConfig(config: AppConfig, options: { emulatorUrl?: string | undefined; logger?: Logger } = {}): DefactoClient {
+  const target = config.defacto;
+  const baseUrl = target.kind === 'remote' ? target.baseUrl : options.emulatorUrl;
+  if (!baseUrl) {
+    throw new ConfigError(
+      'DEFACTO_BASE_URL is not set: start the emulator (npm run emulator) and pass --emulator-url http://127.0.0.1:4010, or point DEFACTO_BASE_URL at Defacto',
+    );
+  }
+  return new DefactoClient({
+    baseUrl,
+    apiKey: target.apiKey,
+    timeoutMs: target.timeoutMs,
+    retry: 'none',
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+}
+
+/**
+ * Everything a loan worker needs: Defacto (the production activities over that client), or the
+ * activities themselves (the benchmark's null loan).
+ */
+export type RunWorkerOptions = WorkerSettings & (
+  | { readonly defacto: DefactoClient; readonly activities?: undefined }
+  | { readonly activities: LoanActivities; readonly defacto?: undefined }
+);
+
+/** The settings of {@link RunWorkerOptions} besides the activities. */
+export interface WorkerSettings {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  /** A prebuilt bundle; by default {@link loanWorkflowBundle}. */
+  readonly workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Signals that start a graceful drain (default SIGINT and SIGTERM; `[]` to leave signals alone). */
+  readonly shutdownSignals?: readonly NodeJS.Signals[];
+  readonly logger?: Logger;
+  /** Extra worker tuning (tests shorten the shutdown grace time, for instance). */
+  readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath'>>;
+}
+
+/** A polling worker: `stop()` drains in-flight tasks then resolves; `done` settles when the worker ends. */
+export interface RunningWorker {
+  readonly worker: Worker;
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the worker and starts polling. Resolves once polling started; a drain (signal or `stop()`)
+ * lets running activities finish and hands workflow tasks back to the server, so another worker picks
+ * the loans up where they are.
+ */
+export async function runWorker(options: RunWorkerOptions): Promise<RunningWorker> {
+  const log = options.logger ?? rootLogger();
+  const worker = await Worker.create({
+    ...options.workerOptions,
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle()),
+    activities: options.activities ?? createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
+  });
+  const stop = (): void => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  const signals = options.shutdownSignals ?? ['SIGINT', 'SIGTERM'];
+  for (const signal of signals) process.once(signal, stop);
+  const done = worker.run().finally(() => {
+    for (const signal of signals) process.off(signal, stop);
+  });
+  log.info({ taskQueue: options.taskQueue, namespace: options.namespace }, 'loan worker polling');
+  return {
+    worker,
+    done,
+    async stop() {
+      stop();
+      await done;
+    },
+  };
+}
