@@ -13,6 +13,7 @@ import { DefactoClient } from './defacto';
 import { rootLogger, type Logger } from './logging';
 import { installTemporalRuntime } from './temporal-runtime';
 import { runAsMain } from './cli';
+import { checkNamespace } from './namespace-setup';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -113,6 +114,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log.info({ config: redactConfig(config) }, 'starting loan worker');
   const connection = await NativeConnection.connect(config.temporal.connection);
   try {
+    const check = await checkNamespace(connection, config.temporal.namespace);
+    if (check.status === 'unverifiable') log.warn({ reason: check.reason }, 'cannot list the namespace\'s search attributes; starting without checking them');
     const running = await runWorker({
       connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, defacto, logger: log,
     });
