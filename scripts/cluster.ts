@@ -86,21 +86,26 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const { loadConfig } = await import('../src/config');
   const namespace = args.namespace ?? loadConfig().temporal.namespace;
-  // Ctrl-C during the start stops what already runs (the watchdogs see this process exit).
-  const abort = (): void => {
+  // One handler for the command's whole life (Ctrl-C reaches both tsx and this process, and tsx exits a
+  // process that has no handler left): the first signal aborts the start or stops the running cluster.
+  const interrupted = new AbortController();
+  const onSignal = (): void => {
+    if (interrupted.signal.aborted) return;
     process.stdout.write('\n');
-    say('interrupted: stopping');
-    process.exit(130);
+    say('stopping the Temporal services and PostgreSQL…');
+    interrupted.abort();
   };
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   const cluster = await startCluster({
-    dataDir: args.dataDir, tls: args.tls, namespace, onProgress: say,
+    dataDir: args.dataDir, tls: args.tls, namespace, onProgress: say, signal: interrupted.signal,
     interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
     ...(args.shards === undefined ? {} : { shards: args.shards }),
+  }).catch((error: unknown) => {
+    if (!interrupted.signal.aborted) throw error;
+    say('stopped before it was ready; no process left');
+    return undefined;
   });
-  process.off('SIGINT', abort);
-  process.off('SIGTERM', abort);
+  if (!cluster) return 130;
 
   const dir = relative(projectRoot, cluster.dataDir) || '.';
   say(`ready: Temporal ${cluster.address} (${cluster.shards} history shards, PostgreSQL 127.0.0.1:${cluster.postgresPort}${cluster.tls ? ', TLS' : ''}), namespace ${cluster.namespace}, data ${cluster.createdDatabase ? 'created' : 'reused'}`);
@@ -108,29 +113,24 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const [key, value] of Object.entries(cluster.env)) process.stdout.write(`  export ${key}=${value}\n`);
   process.stdout.write(`\n(or: set -a; . ${dir}/cluster.env; set +a)\nLogs: ${dir}/logs/. Ctrl-C or \`npm run cluster -- --stop\` stops everything; the data stays for the next run.\n\n`);
 
-  let stopping = false;
+  let failed = false;
+  // The children are unreferenced (they must not keep a failing start alive): this keeps the command up.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      stopping = true;
-      process.stdout.write('\n');
-      say('stopping the Temporal services and PostgreSQL…');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    interrupted.signal.addEventListener('abort', () => resolve());
     for (const proc of [cluster.postgres, ...Object.values(cluster.services)]) {
       void proc.exited.then(() => {
-        if (stopping) return;
-        stopping = true;
+        if (interrupted.signal.aborted) return;
         say(`the ${proc.name} process exited unexpectedly (log: ${proc.logFile}); stopping the cluster`);
-        process.exitCode = 1;
+        failed = true;
         resolve();
       });
     }
   });
+  clearInterval(keepAlive);
   await cluster.stop();
   say('stopped; no process left');
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  return failed ? 1 : 0;
 }
 
 runAsMain(import.meta.url, () => main(process.argv.slice(2)), { failurePrefix: '[cluster] error: ' });

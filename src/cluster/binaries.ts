@@ -63,7 +63,7 @@ export async function ensureClusterBinaries(say: (line: string) => void, options
       env: { ...process.env, GOBIN: toolsBin, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let last = 'starting';
+    let last = 'downloading and compiling';
     const tail: string[] = [];
     const onData = (chunk: Buffer): void => {
       for (const line of chunk.toString().split('\n').map((l) => l.trim()).filter(Boolean)) {

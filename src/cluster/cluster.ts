@@ -38,6 +38,8 @@ export interface ClusterOptions {
   readonly onProgress?: (line: string) => void;
   /** Progress of a long build redrawn on one terminal line. */
   readonly interactive?: boolean;
+  /** Aborting it stops a start under way: what already runs is stopped and the start rejects. */
+  readonly signal?: AbortSignal;
   /** How long each service may take to answer (default 120 s). */
   readonly startTimeoutMs?: number;
 }
@@ -116,15 +118,19 @@ function listen(port: number): Promise<number | undefined> {
   });
 }
 
-/** `wanted` when it is free on loopback, else a free port not in `taken`. */
+// The membership table stores ports as a PostgreSQL smallint: every port stays below 32768, under Linux's
+// ephemeral range (32768–60999), where it cannot collide with outgoing connections either.
+const PORT_RANGE = { low: 20_000, high: 32_767 } as const;
+
+/** `wanted` when it is free on loopback, else a free port of {@link PORT_RANGE} not in `taken`. */
 async function portFor(wanted: number | undefined, taken: Set<number>): Promise<number> {
-  if (wanted && !taken.has(wanted) && (await listen(wanted)) === wanted) {
+  if (wanted && wanted >= PORT_RANGE.low && wanted <= PORT_RANGE.high && !taken.has(wanted) && (await listen(wanted)) === wanted) {
     taken.add(wanted);
     return wanted;
   }
   for (;;) {
-    const port = await listen(0);
-    if (port && !taken.has(port)) {
+    const port = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low + 1));
+    if (!taken.has(port) && (await listen(port)) === port) {
       taken.add(port);
       return port;
     }
@@ -221,16 +227,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await Promise.all(started.filter((p) => p.name !== 'postgres').map((p) => p.stop()));
     await Promise.all(started.filter((p) => p.name === 'postgres').map((p) => p.stop()));
   };
+  const interrupted = (): void => {
+    if (options.signal?.aborted) throw new ClusterError('the start was interrupted');
+  };
   try {
+    interrupted();
     const pgData = join(dataDir, 'postgres');
     const createdDatabase = await initPostgres(pgBin, pgData, state.postgres);
     say(`${createdDatabase ? 'created' : 'reusing'} the PostgreSQL data in ${pgData}; starting PostgreSQL on 127.0.0.1:${state.postgres.port}`);
     const postgres = await startPostgres(pgBin, pgData, state.postgres.port, log('postgres'));
     started.push(postgres);
+    interrupted();
     say('creating or updating the temporal and temporal_visibility schemas');
     await setUpSchema(binaries, state, 'temporal', 'postgresql/v12/temporal', log('schema'));
     await setUpSchema(binaries, state, 'temporal_visibility', 'postgresql/v12/visibility', log('schema'));
 
+    interrupted();
     const configDir = join(dataDir, 'config');
     mkdirSync(configDir, { recursive: true });
     const dynamicConfigFile = options.dynamicConfig && Object.keys(options.dynamicConfig).length ? join(configDir, 'dynamic-config.yaml') : undefined;
@@ -259,6 +271,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       : { address };
     const deadline = Date.now() + timeoutMs;
     const check = (): void => {
+      interrupted();
       const dead = started.find((p) => p.hasExited());
       if (dead) throw new ClusterError(`the ${dead.name} process exited; its log ${dead.logFile}:\n${logTail(dead.logFile)}`);
     };

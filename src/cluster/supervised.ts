@@ -54,13 +54,22 @@ export interface SupervisedProcess {
   stop(): Promise<void>;
 }
 
-/** The last lines of a log file, for error messages. */
-export function logTail(file: string, lines = 15): string {
+/** The last lines of a log file, for error messages; JSON log lines shortened to their message and error. */
+export function logTail(file: string, lines = 8): string {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+    text = readFileSync(file, 'utf8');
   } catch {
     return '';
   }
+  return text.trim().split('\n').slice(-lines).map((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: string; msg?: string; error?: string };
+      return [entry.level, entry.msg, entry.error].filter(Boolean).join(': ');
+    } catch {
+      return line;
+    }
+  }).join('\n');
 }
 
 /** Starts `command` under the watchdog, in a new process group. */
