@@ -8,6 +8,7 @@ import { rootLogger } from './logging';
 import { defactoClientFromConfig, runWorker } from './loan-worker';
 import { installTemporalRuntime } from './temporal-runtime';
 import { runAsMain } from './cli';
+import { checkNamespace } from './namespace-setup';
 
 /** `npm run worker [-- --emulator-url URL]`: serves the configured task queue until SIGINT/SIGTERM. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
@@ -20,6 +21,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   log.info({ config: redactConfig(config) }, 'starting loan worker');
   const connection = await NativeConnection.connect(config.temporal.connection);
   try {
+    const check = await checkNamespace(connection, config.temporal.namespace);
+    if (check.status === 'unverifiable') log.warn({ reason: check.reason }, 'cannot list the namespace\'s search attributes; starting without checking them');
     const running = await runWorker({
       connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, defacto, logger: log,
     });

@@ -1,7 +1,7 @@
 /**
- * Typed search-attribute keys of loan workflows. The dev-server manager registers every key in
- * {@link loanSearchAttributes} at start; on a cluster or Temporal Cloud an operator registers them once
- * (see docs/operations.md).
+ * Typed search-attribute keys of loan workflows. {@link loanSearchAttributes} is the one list: the
+ * dev-server manager registers it at start, `npm run namespace:setup` (src/namespace-setup.ts) on any
+ * cluster or Temporal Cloud, and the worker checks it at start-up.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
