@@ -15,7 +15,7 @@ import type { LoanOutcome, LoanProgress } from '../../src/domain/loan';
 import { parseLoanRequest, type LoanRequestInput } from '../../src/domain/schemas';
 import { createLogger } from '../../src/logging';
 import { startLoan } from '../../src/starter';
-import { runWorker, type RunningWorker } from '../../src/worker';
+import { runWorker, type RunningWorker } from '../../src/loan-worker';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
 import { approveConditionsUpdate, progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
 import { emulatorControls } from '../activities/emulator-controls';
