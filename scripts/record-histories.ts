@@ -21,6 +21,7 @@ import { DefactoClient } from '../src/defacto';
 import type { LoanOutcome, LoanProgress } from '../src/domain/loan';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
+import { recordingDataConverter } from '../test/replay/recording-keys';
 import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/starter';
 import type { loanLifecycleWorkflow } from '../src/workflows';
@@ -208,7 +209,10 @@ async function record({ only, temporal }: { only: readonly string[]; temporal: s
   };
   say('starting Temporal (a fresh dev server unless one is given) and building the workflow bundle…');
   // Errors only: an expected activity failure (the injected 503) would otherwise interleave with progress.
-  const stack = await startStack({ logger: createLogger({ level: 'error' }), temporal: { address: temporal } });
+  // Recorded encrypted, as production writes histories, under the corpus's published key.
+  const stack = await startStack({
+    logger: createLogger({ level: 'error' }), temporal: { address: temporal }, dataConverter: recordingDataConverter(),
+  });
   // Workflow IDs are fixed on a fresh dev server; on a long-lived Temporal they must not meet an earlier recording.
   const runSuffix = stack.temporal.devServer ? '' : `-${randomUUID().slice(0, 8)}`;
   const files: RecordedFile[] = [];

@@ -6,6 +6,7 @@
  * line per workflow (`ok` or `FAIL` with the error type), then a summary. TLS, API key and profile come
  * from the Temporal environment conventions (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`, `TEMPORAL_TLS_*`,
  * `TEMPORAL_API_KEY`, `TEMPORAL_PROFILE`, read by src/config.ts); `--address` / `--namespace` override them.
+ * Encrypted payloads are decoded with the configured payload keys (PAYLOAD_KEYS / PAYLOAD_KEYS_FILE).
  *
  * Exit codes: 0 every workflow replayed; 1 at least one replay failed (or the server could not be
  * reached); 2 bad arguments (the server refusing the query included); 3 the query matched no workflow
@@ -15,7 +16,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, isGrpcServiceError, ServiceError, type HistoryAndWorkflowId } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../src/config';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../src/codec/data-converter';
+import { ConfigError, loadConfig, type AppConfig } from '../src/config';
 import { createLogger } from '../src/logging';
 import { installTemporalRuntime } from '../src/temporal-runtime';
 import { runAsMain } from '../src/cli';
@@ -102,9 +104,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   let args: ReplayArgs;
   let connectionOptions: ReturnType<typeof loadConfig>['temporal']['connection'];
   let namespace: string;
+  let config: AppConfig;
   try {
     args = parseArgs(argv);
-    const config = loadConfig(io.env);
+    config = loadConfig(io.env);
     connectionOptions = { ...config.temporal.connection, ...(args.address ? { address: args.address } : {}) };
     namespace = args.namespace ?? config.temporal.namespace;
   } catch (error) {
@@ -116,7 +119,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
 
   // The replay worker reports each failure in its result; its own warnings would only repeat them.
   installTemporalRuntime(createLogger({ level: 'error' }));
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: args.workflowsPath, logger: quietBundler });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: args.workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundler,
+  });
   let connection: Connection;
   try {
     connection = await Connection.connect(connectionOptions);
@@ -127,9 +132,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   let ok = 0;
   const failed: string[] = [];
   try {
-    const client = new Client({ connection, namespace });
+    const converter = dataConverter(config);
+    const client = new Client({ connection, namespace, dataConverter: converter });
     const histories: AsyncIterable<HistoryAndWorkflowId> = take(client.workflow.list({ query: args.query }).intoHistories(), args.limit);
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: converter }, histories)) {
       if (result.error) {
         failed.push(result.workflowId);
         io.stdout(`FAIL  ${result.workflowId}  ${result.runId}  ${result.error.name}: ${firstLine(result.error.message)}`);

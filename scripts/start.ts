@@ -9,7 +9,10 @@
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { runCommand, TEMPORAL_OPTION } from '../src/command-line';
+import { randomBytes } from 'node:crypto';
+import { startCodecServer, type RunningCodecServer } from '../src/codec/codec-server';
 import { EMULATOR_API_KEY, loadConfig } from '../src/config';
+import { freePort } from '../src/dev-server';
 import { DefactoClient } from '../src/defacto';
 import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
@@ -55,13 +58,18 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
   // The demo prints its own lines; the SDK and the worker only speak up about problems.
   const logger = createLogger({ level: 'warn' });
   let stack: Stack | undefined;
+  let codecServer: RunningCodecServer | undefined;
+  const stopAll = async (): Promise<void> => {
+    await stack?.stop().catch(() => undefined);
+    await codecServer?.close().catch(() => undefined);
+  };
   // Set once the loan ended: Ctrl-C after that (with --keep) still reports the loan's outcome.
   let loanCode: number | undefined;
   const interrupted = new Promise<number>((resolve) => {
     process.once('SIGINT', () => {
       process.stdout.write('\n');
       say('Ctrl-C: stopping back-office API, worker, emulator and Temporal dev server (if started)…');
-      void (stack?.stop() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(loanCode ?? 130));
+      void stopAll().then(() => resolve(loanCode ?? 130));
     });
   });
 
@@ -69,9 +77,21 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     say(options.temporal ?? config.temporal.connection.address
       ? 'connecting to the existing Temporal and starting the emulator…'
       : 'starting the Temporal dev server (with Web UI) and the emulator…');
+    // The Web UI shows decoded loans through a codec server that answers only holders of its token. The
+    // dev Web UI has no login and sends no header, so its endpoint carries the token as a path segment.
+    const uiPort = await freePort();
+    const codecToken = config.codecServer.token ?? randomBytes(16).toString('hex');
+    codecServer = await startCodecServer({
+      keyring: config.dataProtection.keyring,
+      token: codecToken,
+      corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`, ...config.codecServer.corsOrigins],
+    });
     stack = await startStack({
       logger,
-      temporal: { address: options.temporal, devServer: { ui: true } },
+      temporal: {
+        address: options.temporal,
+        devServer: { ui: true, uiPort, uiCodecEndpoint: `${codecServer.url}/${codecToken}` },
+      },
       emulator: { run: 'in-process', options: { timing: DEMO_TIMING, repayment: 'sandbox' } },
     });
     const { temporal, emulator } = stack;
@@ -79,6 +99,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     say(`Temporal ${temporal.address} (namespace ${temporal.namespace}${temporal.devServer ? ', dev server' : ''}), Web UI ${ui ?? 'none (set TEMPORAL_UI_URL to link one)'}`);
     const emulatorUrl = emulator?.url ?? '';
     say(`Defacto emulator ${emulatorUrl} (sandbox repayment)`);
+    say(`payloads encrypted (key ${config.dataProtection.keyring.activeKeyId}, ${config.dataProtection.keySource}); codec server ${codecServer.url}`);
 
     const taskQueue = config.temporal.taskQueue;
     await stack.startWorkers({ taskQueue, defacto: { apiKey: EMULATOR_API_KEY } });
@@ -92,7 +113,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
 
     const parsed = parseLoanRequest(DEMO_REQUEST);
     if (!parsed.ok) throw parsed.error;
-    const loan = await startLoan(stack.client, parsed.value, { taskQueue });
+    const loan = await startLoan(stack.client, parsed.value, { taskQueue, searchTagKey: config.dataProtection.searchTagKey });
     say(`loan workflow ${loan.workflowId} started${ui ? `; Web UI: ${webUiUrl(ui, temporal.namespace, loan.workflowId)}` : ''}`);
 
     let code = 1;
@@ -113,17 +134,19 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     const cli = (...args: string[]): string => `npm run temporal -- ${[...args, '--address', temporal.address, '--namespace', temporal.namespace].map(sh).join(' ')}`;
     if (options.keep || !temporal.devServer) {
       say(`list finished loans: ${cli('workflow', 'list', '--query', 'LoanStatus="CLOSED"')}`);
-      say(`this loan's history: ${cli('workflow', 'show', '--workflow-id', loan.workflowId)}`);
+      // The codec server lives only as long as this command: without --keep the history shows encrypted.
+      const decode = options.keep ? ['--codec-endpoint', codecServer.url, '--codec-auth', `Bearer ${codecToken}`] : [];
+      say(`this loan's history${options.keep ? ', decoded' : ''}: ${cli('workflow', 'show', '--workflow-id', loan.workflowId, ...decode)}`);
     }
     if (!options.keep) {
       say('stopping everything (`npm start -- --keep` keeps it running: Web UI, back-office API, Temporal CLI commands).');
-      await stack.stop();
+      await stopAll();
       return code;
     }
     say(`back-office API ${edge.url}, token ${edge.backofficeToken}:`);
     say(`  curl -H ${sh(`Authorization: Bearer ${edge.backofficeToken}`)} ${edge.url}/loans/${loan.workflowId}`);
     if (ui) say(`Web UI ${ui}`);
-    say('--keep: everything stays up (emulator, worker, back-office API, Temporal). Ctrl-C stops it all.');
+    say('--keep: everything stays up (emulator, worker, back-office API, codec server, Temporal). Ctrl-C stops it all.');
     return interrupted;
   };
 
@@ -131,7 +154,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     return await Promise.race([run(), interrupted]);
   } catch (error) {
     say(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stack?.stop().catch(() => undefined);
+    await stopAll();
     return 1;
   }
 }

@@ -2,9 +2,14 @@
  * The only reader of `process.env`. Everything configurable is parsed here once, validated with zod,
  * typed, and printable only through {@link redactConfig}.
  */
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { decodeKey, KEY_BYTES, KeyringError, parseKeyList, PayloadKeyring } from './codec/keyring';
 
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,10 +27,25 @@ const EnvSchema = z
     BACKOFFICE_TOKEN: optionalString,
     WEBHOOK_TOKEN: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PAYLOAD_KEYS: optionalString,
+    PAYLOAD_KEYS_FILE: optionalString,
+    PAYLOAD_ACTIVE_KEY_ID: optionalString,
+    SEARCH_TAG_KEY: optionalString,
+    CODEC_SERVER_PORT: port.default(8089),
+    CODEC_SERVER_TOKEN: optionalString,
+    CODEC_SERVER_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
   })
   .refine((env) => !env.DEFACTO_BASE_URL || env.DEFACTO_API_KEY, {
     message: 'DEFACTO_API_KEY is required when DEFACTO_BASE_URL points at a real Defacto',
     path: ['DEFACTO_API_KEY'],
+  })
+  .refine((env) => !env.DEFACTO_BASE_URL || env.PAYLOAD_KEYS || env.PAYLOAD_KEYS_FILE, {
+    message: 'a payload encryption key is required with a real Defacto: set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE (docs/data-protection.md)',
+    path: ['PAYLOAD_KEYS'],
+  })
+  .refine((env) => !(env.PAYLOAD_KEYS && env.PAYLOAD_KEYS_FILE), {
+    message: 'set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE, not both',
+    path: ['PAYLOAD_KEYS_FILE'],
   });
 
 /** Where Defacto is: the real API (URL and key) or the embedded emulator, started by the caller. */
@@ -48,6 +68,21 @@ export interface AppConfig {
     readonly publicUrl: string | undefined;
     readonly backofficeToken: string | undefined;
     readonly webhookToken: string | undefined;
+  };
+  readonly dataProtection: {
+    /** Payload encryption keys (several for rotation, one active). */
+    readonly keyring: PayloadKeyring;
+    /** Where the keys came from; `development` is the generated key of this checkout (`.tools/`). */
+    readonly keySource: 'environment' | 'file' | 'development';
+    /** HMAC key of the search tags that stand for identifiers in search attributes. */
+    readonly searchTagKey: Buffer;
+  };
+  readonly codecServer: {
+    readonly port: number;
+    /** Bearer token a caller of `/encode` and `/decode` must present; without one configured, every call is refused. */
+    readonly token: string | undefined;
+    /** Origins allowed by CORS (the Web UI's). */
+    readonly corsOrigins: readonly string[];
   };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
@@ -75,6 +110,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
   const temporal = loadClientConnectConfig({ overrideEnvVars: definedEnv });
+  let dataProtection: AppConfig['dataProtection'];
+  try {
+    dataProtection = loadDataProtection(e);
+  } catch (error) {
+    if (error instanceof KeyringError) throw new ConfigError(`Invalid configuration: ${error.message}`);
+    throw error;
+  }
   const defacto: DefactoTarget =
     e.DEFACTO_BASE_URL && e.DEFACTO_API_KEY
       ? { kind: 'remote', baseUrl: e.DEFACTO_BASE_URL, apiKey: e.DEFACTO_API_KEY, timeoutMs: e.DEFACTO_TIMEOUT_MS }
@@ -94,8 +136,91 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       backofficeToken: e.BACKOFFICE_TOKEN,
       webhookToken: e.WEBHOOK_TOKEN,
     },
+    dataProtection,
+    codecServer: {
+      port: e.CODEC_SERVER_PORT,
+      token: e.CODEC_SERVER_TOKEN,
+      corsOrigins: e.CODEC_SERVER_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** The generated development keys of this checkout (gitignored; created on first use). */
+export const DEVELOPMENT_KEYS_FILE = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), '.tools', 'payload-dev-keys.json');
+
+/** The keys file format of `PAYLOAD_KEYS_FILE` (and of the generated development keys). */
+const KeysFileSchema = z.object({
+  activeKeyId: z.string().min(1),
+  keys: z.record(z.string(), z.string()),
+  searchTagKey: z.string().optional(),
+});
+
+function readKeysFile(path: string, origin: string): z.infer<typeof KeysFileSchema> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new KeyringError(`${origin}: cannot read ${path} (${code ?? 'not JSON'})`);
+  }
+  const parsed = KeysFileSchema.safeParse(raw);
+  if (!parsed.success) throw new KeyringError(`${origin}: ${path} is not {"activeKeyId", "keys": {ID: base64}, "searchTagKey"?}`);
+  return parsed.data;
+}
+
+/** Reads the development keys, generating them once per checkout (atomically: parallel test processes agree). */
+function developmentKeysFile(): z.infer<typeof KeysFileSchema> {
+  try {
+    return readKeysFile(DEVELOPMENT_KEYS_FILE, 'development keys');
+  } catch {
+    mkdirSync(dirname(DEVELOPMENT_KEYS_FILE), { recursive: true });
+    const keyId = `dev-${randomBytes(4).toString('hex')}`;
+    const content = {
+      activeKeyId: keyId,
+      keys: { [keyId]: randomBytes(KEY_BYTES).toString('base64') },
+      searchTagKey: randomBytes(KEY_BYTES).toString('base64'),
+    };
+    const temporary = `${DEVELOPMENT_KEYS_FILE}.${process.pid}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+    try {
+      linkSync(temporary, DEVELOPMENT_KEYS_FILE);
+    } catch {
+      // Another process created it first: use theirs.
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+    return readKeysFile(DEVELOPMENT_KEYS_FILE, 'development keys');
+  }
+}
+
+function loadDataProtection(e: z.infer<typeof EnvSchema>): AppConfig['dataProtection'] {
+  let keys: Map<string, Buffer>;
+  let activeKeyId: string | undefined;
+  let searchTagKey: string | undefined = e.SEARCH_TAG_KEY;
+  let keySource: AppConfig['dataProtection']['keySource'];
+  if (e.PAYLOAD_KEYS) {
+    keys = parseKeyList(e.PAYLOAD_KEYS, 'PAYLOAD_KEYS');
+    activeKeyId = keys.size === 1 ? [...keys.keys()][0] : undefined;
+    keySource = 'environment';
+  } else {
+    const file = e.PAYLOAD_KEYS_FILE
+      ? readKeysFile(e.PAYLOAD_KEYS_FILE, 'PAYLOAD_KEYS_FILE')
+      : developmentKeysFile();
+    const origin = e.PAYLOAD_KEYS_FILE ? 'PAYLOAD_KEYS_FILE' : 'development keys';
+    keys = new Map(Object.entries(file.keys).map(([id, key]) => [id, decodeKey(id, key, origin)]));
+    activeKeyId = file.activeKeyId;
+    searchTagKey ??= file.searchTagKey;
+    keySource = e.PAYLOAD_KEYS_FILE ? 'file' : 'development';
+  }
+  activeKeyId = e.PAYLOAD_ACTIVE_KEY_ID ?? activeKeyId;
+  if (!activeKeyId) throw new KeyringError('PAYLOAD_ACTIVE_KEY_ID is required when PAYLOAD_KEYS lists several keys');
+  if (!searchTagKey) {
+    throw new KeyringError('SEARCH_TAG_KEY (or "searchTagKey" in PAYLOAD_KEYS_FILE) is required with configured payload keys');
+  }
+  const tagKey = decodeKey('search tag key', searchTagKey, 'SEARCH_TAG_KEY');
+  if (tagKey.length < 16) throw new KeyringError('SEARCH_TAG_KEY must be at least 16 bytes of base64');
+  return { keyring: new PayloadKeyring(keys, activeKeyId), keySource, searchTagKey: tagKey };
 }
 
 const REDACTED = '[redacted]';
@@ -122,6 +247,13 @@ export function redactConfig(config: AppConfig): unknown {
       backofficeToken: config.http.backofficeToken ? REDACTED : undefined,
       webhookToken: config.http.webhookToken ? REDACTED : undefined,
     },
+    dataProtection: {
+      keySource: config.dataProtection.keySource,
+      activeKeyId: config.dataProtection.keyring.activeKeyId,
+      keyIds: config.dataProtection.keyring.keyIds,
+      searchTagKey: REDACTED,
+    },
+    codecServer: { ...config.codecServer, token: config.codecServer.token ? REDACTED : undefined },
     logLevel: config.logLevel,
   };
 }

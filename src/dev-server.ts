@@ -27,6 +27,8 @@ export interface DevServerOptions {
   /** Serve the Web UI (on `uiPort`, else a free port). */
   readonly ui?: boolean;
   readonly uiPort?: number;
+  /** With `ui`: the codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  readonly uiCodecEndpoint?: string;
   /** gRPC port; a free one when absent (pass the old port to restart "the same" server). */
   readonly port?: number;
   /** How long to wait for the server to answer. */
@@ -130,6 +132,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     '--namespace', namespace,
     '--log-level', 'warn',
     ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]),
+    ...(uiPort !== undefined && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.dbFilename && options.sqliteWal ? ['--sqlite-pragma', 'journal_mode=wal'] : []),
     ...loanSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${typeName(key.type)}`]),

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import {
   bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, type LoanActivities } from './activities';
+import { FAILURE_CONVERTER_PATH } from './codec/data-converter';
 import { ConfigError, type AppConfig } from './config';
 import { DefactoClient } from './defacto';
 import { rootLogger, type Logger } from './logging';
@@ -17,11 +19,15 @@ const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** The workflow bundle of `src/workflows`, built once per process and shared by every worker in it. */
+/**
+ * The workflow bundle of `src/workflows`, built once per process and shared by every worker in it. It
+ * carries the project's failure converter (failure messages and stack traces go into encrypted payloads).
+ */
 export function loanWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const quiet = (): void => undefined;
   bundle ??= bundleWorkflowCode({
     workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
   return bundle;
@@ -59,13 +65,15 @@ export interface WorkerSettings {
   readonly connection: NativeConnection;
   readonly namespace: string;
   readonly taskQueue: string;
+  /** The project's data converter (`dataConverter(config)`): payloads are encrypted with the active key. */
+  readonly dataConverter: DataConverter;
   /** A prebuilt bundle; by default {@link loanWorkflowBundle}. */
   readonly workflowBundle?: WorkflowBundleWithSourceMap;
   /** Signals that start a graceful drain (default SIGINT and SIGTERM; `[]` to leave signals alone). */
   readonly shutdownSignals?: readonly NodeJS.Signals[];
   readonly logger?: Logger;
   /** Extra worker tuning (tests shorten the shutdown grace time, for instance). */
-  readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath'>>;
+  readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>>;
 }
 
 /** A polling worker: `stop()` drains in-flight tasks then resolves; `done` settles when the worker ends. */
@@ -87,6 +95,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
     workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle()),
     activities: options.activities ?? createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
   });

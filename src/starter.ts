@@ -14,6 +14,8 @@ import {
   Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import { dataConverter } from './codec/data-converter';
+import { searchTag } from './codec/search-tags';
 import { loadConfig } from './config';
 import { generatedInvoiceNumber, loanWorkflowId } from './domain/ids';
 import { FINISHED_STEP, type LoanOutcome, type LoanProgress } from './domain/loan';
@@ -37,6 +39,11 @@ export class DuplicateLoanError extends Error {
 /** What `startLoan` needs besides the request. */
 export interface StartLoanOptions {
   readonly taskQueue: string;
+  /**
+   * Key of the search tags (`config.dataProtection.searchTagKey`). With it, `InvoiceNumber` and
+   * `BorrowerIdentifier` hold keyed tags of those values (never the values); without it, neither is set.
+   */
+  readonly searchTagKey?: Buffer | undefined;
 }
 
 /** A started lifecycle. */
@@ -64,11 +71,14 @@ export async function startLoan(client: Client, request: LoanRequest, options: S
   const started = withRequestReference(request);
   const workflowId = loanWorkflowId(started);
   const invoiceNumber = started.invoice.generate ? generatedInvoiceNumber(workflowId) : started.invoice.invoice_number;
-  const searchAttributes: SearchAttributePair[] = [
-    { key: LifecycleStepKey, value: 'BORROWER_REGISTERED' },
-    { key: InvoiceNumberKey, value: invoiceNumber },
-  ];
-  if (!started.borrower.generate) searchAttributes.push({ key: BorrowerIdentifierKey, value: started.borrower.identifier });
+  const searchAttributes: SearchAttributePair[] = [{ key: LifecycleStepKey, value: 'BORROWER_REGISTERED' }];
+  const tagKey = options.searchTagKey;
+  if (tagKey) {
+    searchAttributes.push({ key: InvoiceNumberKey, value: searchTag(tagKey, 'invoice', invoiceNumber) });
+    if (!started.borrower.generate) {
+      searchAttributes.push({ key: BorrowerIdentifierKey, value: searchTag(tagKey, 'borrower', started.borrower.identifier) });
+    }
+  }
   try {
     const handle = await client.workflow.start(loanLifecycleWorkflow, {
       taskQueue: options.taskQueue,
@@ -191,10 +201,12 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const config = loadConfig();
   const connection = await Connection.connect(config.temporal.connection);
   try {
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
     let started: StartedLoan;
     try {
-      started = await startLoan(client, request, { taskQueue: config.temporal.taskQueue });
+      started = await startLoan(client, request, {
+        taskQueue: config.temporal.taskQueue, searchTagKey: config.dataProtection.searchTagKey,
+      });
     } catch (error) {
       if (!(error instanceof DuplicateLoanError)) throw error;
       process.stderr.write(`${error.message}\n`);

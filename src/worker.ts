@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM, from the environment's configuration.
  */
 import { NativeConnection } from '@temporalio/worker';
+import { dataConverter } from './codec/data-converter';
 import { loadConfig, redactConfig } from './config';
 import { rootLogger } from './logging';
 import { defactoClientFromConfig, runWorker } from './loan-worker';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     if (check.status === 'unverifiable') log.warn({ reason: check.reason }, 'cannot list the namespace\'s search attributes; starting without checking them');
     const running = await runWorker({
       connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, defacto, logger: log,
+      dataConverter: dataConverter(config),
     });
     await running.done;
     log.info('loan worker drained');

@@ -8,6 +8,8 @@ import type { Client } from '@temporalio/client';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../../src/codec/data-converter';
+import { loadConfig } from '../../src/config';
 
 /** One workflow execution (a continue-as-new chain has one per run). */
 export interface Execution {
@@ -72,7 +74,7 @@ export async function gatherHistories(client: Client, taskQueue: string, bundleC
   }
   const replayFailures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: bundleCode } }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: bundleCode }, dataConverter: dataConverter(loadConfig()) }, histories)) {
     replayed += 1;
     if (result.error) replayFailures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
   }

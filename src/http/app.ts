@@ -22,10 +22,13 @@ export interface HttpEdgeConfig {
   readonly webhookToken: string | undefined;
   /** Temporal Web UI base URL, for `links.ui` of started loans. */
   readonly uiBaseUrl?: string | undefined;
+  /** Key of the search tags of started loans (see `StartLoanOptions.searchTagKey`). */
+  readonly searchTagKey?: Buffer | undefined;
 }
 
 /** Dependencies of {@link buildHttpApp}. */
 export interface HttpAppDeps {
+  /** Built with the project's data converter (`dataConverter(config)`). */
   readonly temporalClient: Client;
   readonly taskQueue: string;
   readonly defacto: DefactoClient;
@@ -74,6 +77,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       taskQueue: deps.taskQueue,
       defacto: deps.defacto,
       uiBaseUrl: deps.config.uiBaseUrl,
+      searchTagKey: deps.config.searchTagKey,
     });
   });
   await app.register(webhookRoutes, {

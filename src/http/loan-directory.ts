@@ -27,7 +27,8 @@ export interface LoanListItem {
   readonly loanStatus: string | null;
   readonly lifecycleStep: string | null;
   readonly loanId: string | null;
-  readonly invoiceNumber: string | null;
+  /** The invoice number's search tag (never the number: search attributes are stored in clear). */
+  readonly invoiceTag: string | null;
   readonly amountCents: number | null;
   readonly currency: string | null;
 }
@@ -107,7 +108,7 @@ export async function listLoans(client: Client, taskQueue: string, filter: LoanL
       loanStatus: asString(attribute(fields, LoanStatusKey.name)),
       lifecycleStep: asString(attribute(fields, LifecycleStepKey.name)),
       loanId: asString(attribute(fields, LoanIdKey.name)),
-      invoiceNumber: asString(attribute(fields, InvoiceNumberKey.name)),
+      invoiceTag: asString(attribute(fields, InvoiceNumberKey.name)),
       amountCents: typeof amount === 'number' ? amount : null,
       currency: asString(attribute(fields, CurrencyKey.name)),
     };

@@ -4,6 +4,7 @@
  * and closes gracefully (in-flight requests finish) on SIGINT or SIGTERM.
  */
 import { Client, Connection } from '@temporalio/client';
+import { dataConverter } from '../codec/data-converter';
 import { loadConfig, redactConfig } from '../config';
 import { rootLogger } from '../logging';
 import { defactoClientFromConfig } from '../loan-worker';
@@ -24,13 +25,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const connection = await Connection.connect(config.temporal.connection);
   try {
     const edge = await startHttpEdge({
-      temporalClient: new Client({ connection, namespace: config.temporal.namespace }),
+      temporalClient: new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) }),
       taskQueue: config.temporal.taskQueue,
       defacto,
       config: {
         backofficeToken: config.http.backofficeToken,
         webhookToken: config.http.webhookToken,
         uiBaseUrl: config.temporal.uiUrl,
+        searchTagKey: config.dataProtection.searchTagKey,
       },
       logger: log,
       host: '0.0.0.0',

@@ -20,7 +20,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
+import { dataConverter } from '../codec/data-converter';
+import { loadConfig } from '../config';
 import { DefactoClient } from '../defacto';
 import { buildEmulator, type EmulatorOptions } from '../emulator/app';
 import { startHttpEdge, type HttpEdge } from '../http/edge';
@@ -58,6 +61,12 @@ export interface StackOptions {
    * so nothing native keeps the process alive after `stop()`.
    */
   readonly logger?: Logger;
+  /**
+   * The data converter of the stack's client, edge and in-process workers. Default: `dataConverter(config)`
+   * over the configuration's payload keys, which worker children read from their environment too; a
+   * custom one (other keys) is refused for worker children, which could not decode what it wrote.
+   */
+  readonly dataConverter?: DataConverter;
 }
 
 /** A running emulator (or the external Defacto URL, with no process of ours behind it). */
@@ -160,8 +169,10 @@ export interface StackEdge {
 /** A running stack. */
 export interface Stack {
   readonly temporal: StackTemporal;
-  /** A client on the stack's Temporal and namespace. */
+  /** A client on the stack's Temporal and namespace, with the stack's data converter. */
   readonly client: Client;
+  /** The data converter of the client, the edge and in-process workers (payloads encrypted). */
+  readonly dataConverter: DataConverter;
   /** The emulator of {@link StackOptions.emulator}, if any. */
   readonly emulator: StackEmulator | undefined;
   readonly workDir: string;
@@ -204,13 +215,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ]);
     const connection = await Connection.connect(temporal.connectionOptions as ConnectionOptions);
     parts.unshift(() => connection.close());
-    const client = new Client({ connection, namespace: temporal.namespace });
+    const config = loadConfig();
+    const converter = options.dataConverter ?? dataConverter(config);
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: converter });
+    const customConverter = options.dataConverter !== undefined;
 
     let bundle: Promise<StackBundle> | undefined;
     let native: Promise<NativeConnection> | undefined;
     const stack: Stack = {
       temporal,
       client,
+      dataConverter: converter,
       emulator,
       workDir,
       workflowBundle: () => (bundle ??= (async () => {
@@ -231,8 +246,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return c;
       })),
       startEmulator: async (choice) => track(await launchEmulator(choice, workDir)),
-      startWorkers: async (set) => track(await launchWorkers(stack, set)),
-      startEdge: async (edge) => track(await launchEdge(stack, edge)),
+      startWorkers: async (set) => {
+        if (customConverter && set.run !== 'in-process') {
+          throw new Error('worker children use the configured payload keys: a stack with a custom data converter runs its workers in process');
+        }
+        return track(await launchWorkers(stack, set));
+      },
+      startEdge: async (edge) => track(await launchEdge(stack, edge, config.dataProtection.searchTagKey)),
       stop: (stopOptions = {}) => stopAll(stopOptions.keepWorkDir),
     };
     return stack;
@@ -269,6 +289,7 @@ async function launchWorkers(stack: Stack, options: WorkerSetOptions): Promise<W
     const workflowBundle = await loanWorkflowBundle();
     const running = await Promise.all(Array.from({ length: count }, () => runWorker({
       connection, namespace: stack.temporal.namespace, taskQueue: options.taskQueue, workflowBundle, shutdownSignals: [],
+      dataConverter: stack.dataConverter,
       logger: options.logger ?? createLogger({ level: 'warn' }), workerOptions: options.workerOptions ?? {},
       ...(options.activities === 'null'
         ? { activities: nullActivities() }
@@ -358,7 +379,7 @@ async function launchWorkers(stack: Stack, options: WorkerSetOptions): Promise<W
   return set;
 }
 
-async function launchEdge(stack: Stack, options: EdgeOptions): Promise<StackEdge> {
+async function launchEdge(stack: Stack, options: EdgeOptions, searchTagKey: Buffer): Promise<StackEdge> {
   const backofficeToken = options.backofficeToken ?? randomBytes(16).toString('hex');
   const webhookToken = options.webhookToken ?? randomBytes(16).toString('hex');
   const listen = (port: number): Promise<HttpEdge> => startHttpEdge({
@@ -369,7 +390,7 @@ async function launchEdge(stack: Stack, options: EdgeOptions): Promise<StackEdge
     host: '127.0.0.1',
     port,
     subscribe: options.subscribe ?? true,
-    config: { backofficeToken, webhookToken, ...(stack.temporal.uiUrl ? { uiBaseUrl: stack.temporal.uiUrl } : {}) },
+    config: { backofficeToken, webhookToken, searchTagKey, ...(stack.temporal.uiUrl ? { uiBaseUrl: stack.temporal.uiUrl } : {}) },
   });
   let edge = await listen(options.port ?? 0);
   const port = Number(new URL(edge.url).port);

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { NativeConnection, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { dataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { rootLogger } from '../logging';
 import { installTemporalRuntime } from '../temporal-runtime';
@@ -55,6 +56,7 @@ serveChild(async () => {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: spec.taskQueue,
+      dataConverter: dataConverter(config),
       workflowBundle,
       shutdownSignals: [],
       logger,

@@ -6,7 +6,7 @@
  * below. It also keeps search attributes in sync.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
   type BorrowerSummary, type CanceledBy, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
@@ -16,6 +16,12 @@ import {
 import {
   BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
 } from './search-attributes';
+
+/**
+ * Patch: search attributes no longer receive the borrower's identifier or the invoice number (loans
+ * started before it keep upserting them, so their histories replay).
+ */
+export const NO_IDENTIFIERS_IN_SEARCH_ATTRIBUTES_PATCH = 'no-identifiers-in-search-attributes';
 
 /** How many webhook event keys are remembered for de-duplication (older ones cannot matter any more). */
 const SEEN_EVENTS_KEPT = 64;
@@ -266,14 +272,21 @@ export class LifecycleState {
     this.skipRemaining(`loan ended ${outcome.status}`);
   }
 
-  /** Upserts the search attributes whose value changed since the last call (one history event at most). */
+  /**
+   * Upserts the search attributes whose value changed since the last call (one history event at most).
+   * Search attributes are stored in clear: only lifecycle facts go here, never a borrower's identifier or
+   * an invoice number (the starter sets keyed tags of those; docs/data-protection.md).
+   */
   syncSearchAttributes(): void {
     const { loan, borrower, invoice } = this.known;
-    const wanted: [SearchAttributeUpdatePair['key'], string | number | null][] = [
+    type Wanted = [SearchAttributeUpdatePair['key'], string | number | null];
+    const legacyIdentifiers: Wanted[] = patched(NO_IDENTIFIERS_IN_SEARCH_ATTRIBUTES_PATCH)
+      ? []
+      : [[BorrowerIdentifierKey, borrower?.identifier ?? null], [InvoiceNumberKey, invoice?.invoiceNumber ?? null]];
+    const wanted: Wanted[] = [
       [LifecycleStepKey, this.currentStep()],
       [LoanStatusKey, loan?.status ?? null],
-      [BorrowerIdentifierKey, borrower?.identifier ?? null],
-      [InvoiceNumberKey, invoice?.invoiceNumber ?? null],
+      ...legacyIdentifiers,
       [LoanIdKey, loan?.id ?? null],
       [LoanAmountCentsKey, loan?.amountCents ?? invoice?.amountCents ?? null],
       [CurrencyKey, loan?.currency ?? invoice?.currency ?? null],

@@ -13,7 +13,7 @@ import { DefactoClient } from '../../src/defacto';
 import { createLogger } from '../../src/logging';
 import { runWorker, type RunningWorker } from '../../src/loan-worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { bundleOnce, testEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleOnce, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -29,6 +29,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   worker = await runWorker({
     connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await bundleOnce(),
+    dataConverter: testDataConverter(),
     defacto: new DefactoClient({ baseUrl: emulator.url, apiKey: `tenant-${randomUUID()}` }),
     shutdownSignals: [], logger: createLogger({ level: 'silent' }),
   });

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { afterAll, inject } from 'vitest';
+import { dataConverter, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
+import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { connectionOptionsFor } from '../../src/stack';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
@@ -28,6 +31,11 @@ export interface TestEnv {
 
 let env: Promise<TestEnv> | undefined;
 
+/** The data converter of the tests: the project's, with this checkout's generated development key. */
+export function testDataConverter(): DataConverter {
+  return dataConverter(loadConfig({}));
+}
+
 /** The dev server of this run, connected once per test file (closed after the file's tests). */
 export function testEnv(): Promise<TestEnv> {
   env ??= (async () => {
@@ -40,7 +48,7 @@ export function testEnv(): Promise<TestEnv> {
       await connection.close();
       await nativeConnection.close();
     });
-    return { address, namespace, nativeConnection, client: new Client({ connection, namespace }) };
+    return { address, namespace, nativeConnection, client: new Client({ connection, namespace, dataConverter: testDataConverter() }) };
   })();
   return env;
 }
@@ -54,7 +62,7 @@ let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 
 /** The workflow bundle of `src/workflows`, built once per test file. */
 export function bundleOnce(path: string = workflowsPath): ReturnType<typeof bundleWorkflowCode> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: path, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -74,6 +82,7 @@ export async function createTestWorker(
     connection: nativeConnection,
     namespace,
     workflowBundle: await bundleOnce(path),
+    dataConverter: testDataConverter(),
     workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },
     ...rest,
   });

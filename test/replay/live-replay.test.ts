@@ -16,6 +16,10 @@ import { createLogger } from '../../src/logging';
 import { startLoan } from '../../src/starter';
 import { runWorker } from '../../src/loan-worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
+import { dataConverter } from '../../src/codec/data-converter';
+import { loadConfig } from '../../src/config';
+
+const testDataConverter = () => dataConverter(loadConfig({}));
 import { installTemporalRuntime } from '../../src/temporal-runtime';
 
 // Replaying the incompatible fixtures makes core warn once per history; the tests assert those errors.
@@ -42,10 +46,11 @@ beforeAll(async () => {
   emulator = await startEmulator({ timing: 'instant' });
   native = await NativeConnection.connect({ address: server.address });
   connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace });
+  const client = new Client({ connection, namespace: server.namespace, dataConverter: testDataConverter() });
   const taskQueue = `live-replay-${randomUUID()}`;
   const worker = await runWorker({
     connection: native, namespace: server.namespace, taskQueue, shutdownSignals: [], logger: createLogger({ level: 'silent' }),
+    dataConverter: testDataConverter(),
     defacto: new DefactoClient({ baseUrl: emulator.url, apiKey: `tenant-${randomUUID()}` }),
     workerOptions: { shutdownGraceTime: '2s' },
   });

@@ -14,6 +14,8 @@ import {
   type LoadedHistory,
 } from './history-files';
 import { historyToJson } from './history-json';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
+import { recordingDataConverter } from './recording-keys';
 import { createLogger } from '../../src/logging';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
 
@@ -30,7 +32,7 @@ const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 function bundle(relative: string): Promise<WorkflowBundleWithSourceMap> {
   let built = bundles.get(relative);
   if (!built) {
-    built = bundleWorkflowCode({ workflowsPath: workflowsPath(relative), logger: quietBundler });
+    built = bundleWorkflowCode({ workflowsPath: workflowsPath(relative), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundler });
     bundles.set(relative, built);
   }
   return built;
@@ -47,7 +49,7 @@ const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], stri
 /** Replays every history with `workflowBundle`; one result per history, in order. */
 async function replayAll(workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[]): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter() }, histories)) results.push(result);
   return results;
 }
 

@@ -7,7 +7,7 @@
  * loan must reach its outcome with exactly one borrower, invoice and loan at Defacto.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefactoClient } from '../../src/defacto';
@@ -20,7 +20,7 @@ import type { loanLifecycleWorkflow } from '../../src/workflows';
 import { approveConditionsUpdate, progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
 import { emulatorControls } from '../activities/emulator-controls';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { bundleOnce, eventually, testEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleOnce, eventually, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 import { baselineCommit, prepareBaseline, startBaselineWorker, type BaselineWorker } from './baseline';
 
 type LoanHandle = WorkflowHandle<typeof loanLifecycleWorkflow>;
@@ -131,6 +131,8 @@ describe(`an upgrade from the baseline commit (test/upgrade/baseline-commit) to 
     });
     await baselinePolling(baseline);
 
+    // Loans started before the deploy: by a client of the baseline's time, without payload encryption.
+    const baselineClient = new Client({ connection: env.client.connection, namespace: env.namespace });
     const started = await Promise.all(LOANS.map(async (loan) => {
       const parsed = parseLoanRequest({
         ...loan.request,
@@ -138,7 +140,7 @@ describe(`an upgrade from the baseline commit (test/upgrade/baseline-commit) to 
         loan: { ...loan.request.loan, pollSchedule: FAST_POLLING },
       });
       if (!parsed.ok) throw parsed.error;
-      const { handle, runId } = await startLoan(env.client, parsed.value, { taskQueue });
+      const { handle, runId } = await startLoan(baselineClient, parsed.value, { taskQueue });
       return { loan, handle, firstRunId: runId };
     }));
     for (const { loan, handle } of started) await progressUntil(handle, loan.parked, `${loan.name} parked under the baseline`);
@@ -150,17 +152,21 @@ describe(`an upgrade from the baseline commit (test/upgrade/baseline-commit) to 
     today = await runWorker({
       connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await bundleOnce(),
       defacto: new DefactoClient({ baseUrl: emulator.url, apiKey }), shutdownSignals: [], logger: quiet,
+      dataConverter: testDataConverter(),
       workerOptions: { workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] }, shutdownGraceTime: '2s' },
     });
 
-    const byName = new Map(started.map((s) => [s.loan.name, s.handle]));
+    // After the deploy every client encrypts (today's worker writes encrypted payloads from now on).
+    const byName = new Map(started.map((s): [string, LoanHandle] => [s.loan.name, env.client.workflow.getHandle(s.handle.workflowId)]));
     const approved = await byName.get('approved-after-deploy')?.executeUpdate(approveConditionsUpdate, { args: [{ reason: 'approved after the deploy' }] });
     const rejected = await byName.get('rejected-after-deploy')?.executeUpdate(rejectConditionsUpdate, { args: [{ reason: 'rejected after the deploy' }] });
     expect(approved?.loanStatus).not.toBe('TO_VALIDATE');
     expect(rejected?.loanStatus).toBe('CANCELED');
     await controls.advanceClock(25 * HOUR_MS);
 
-    const outcomes = await Promise.all(started.map(async ({ loan, handle }) => ({ loan, outcome: await handle.result() })));
+    const outcomes = await Promise.all(started.map(async ({ loan, handle }) => ({
+      loan, outcome: await env.client.workflow.getHandle<typeof loanLifecycleWorkflow>(handle.workflowId).result(),
+    })));
     for (const { loan, outcome } of outcomes) {
       expect(loan.expected(outcome), `${loan.name}: ${JSON.stringify(outcome).slice(0, 300)}`).toBe(true);
     }

@@ -15,7 +15,7 @@ import { runWorker, type RunningWorker } from '../../src/loan-worker';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
 import { progressQuery } from '../../src/workflows/messages';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { bundleOnce, eventually, testEnv, uniqueTaskQueue, type TestEnv } from '../helpers/temporal';
+import { bundleOnce, eventually, testDataConverter, testEnv, uniqueTaskQueue, type TestEnv } from '../helpers/temporal';
 import { emulatorControls, type EmulatorControls } from '../activities/emulator-controls';
 
 /** Fast polling for tests: the emulator answers instantly, so the lifecycle takes a few hundred ms. */
@@ -52,6 +52,7 @@ export async function lifecycleWorld(emulator: RunningEmulator): Promise<Lifecyc
   const workflowBundle = await bundleOnce();
   const newWorker = () => runWorker({
     connection: env.nativeConnection, namespace: env.namespace, taskQueue, defacto, workflowBundle,
+    dataConverter: testDataConverter(),
     shutdownSignals: [], logger: quiet,
     workerOptions: {
       workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },

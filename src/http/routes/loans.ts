@@ -25,6 +25,8 @@ export interface LoanRoutesOptions {
   readonly defacto: DefactoClient;
   /** Temporal Web UI base URL, for `links.ui`. */
   readonly uiBaseUrl?: string | undefined;
+  /** Key of the search tags of started loans. */
+  readonly searchTagKey?: Buffer | undefined;
 }
 
 const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(1000) });
@@ -74,7 +76,7 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
   app.post('/loans', async (request, reply) => {
     // Validated before anything starts: a refused body starts no workflow.
     const loanRequest = parseOrProblem(LoanRequestSchema, request.body ?? {}, 'body');
-    const started = await startLoan(client, loanRequest, { taskQueue: options.taskQueue });
+    const started = await startLoan(client, loanRequest, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey });
     const links = linksOf(options, started.workflowId, started.runId);
     return reply
       .code(202)
