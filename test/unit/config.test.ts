@@ -2,6 +2,9 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, EMULATOR_API_KEY, loadConfig, redactConfig } from '../../src/config';
 
+/** Payload keys, which a real Defacto requires (docs/data-protection.md). */
+const PAYLOAD_KEY_ENV = { PAYLOAD_KEYS: `prod-1=${Buffer.alloc(32, 7).toString('base64')}`, SEARCH_TAG_KEY: Buffer.alloc(32, 9).toString('base64') };
+
 describe('configuration', () => {
   it('uses the embedded emulator when DEFACTO_BASE_URL is absent', () => {
     const config = loadConfig({});
@@ -10,7 +13,7 @@ describe('configuration', () => {
   });
 
   it('targets the real Defacto with a base URL and a key', () => {
-    const config = loadConfig({ DEFACTO_BASE_URL: 'https://api-sandbox.getdefacto.com', DEFACTO_API_KEY: 'sk_live_xyz' });
+    const config = loadConfig({ DEFACTO_BASE_URL: 'https://api-sandbox.getdefacto.com', DEFACTO_API_KEY: 'sk_live_xyz', ...PAYLOAD_KEY_ENV });
     expect(config.defacto).toMatchObject({ kind: 'remote', baseUrl: 'https://api-sandbox.getdefacto.com' });
   });
 
@@ -44,6 +47,7 @@ describe('configuration', () => {
       BACKOFFICE_TOKEN: secrets[1],
       WEBHOOK_TOKEN: secrets[2],
       TEMPORAL_API_KEY: secrets[3],
+      ...PAYLOAD_KEY_ENV,
     });
     const printed = `${JSON.stringify(redactConfig(config))}\n${inspect(redactConfig(config), { depth: 10 })}`;
     for (const secret of secrets) expect(printed).not.toContain(secret);
