@@ -6,7 +6,8 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// Default import: the package is CommonJS, and Node's ESM loader sees no named exports in it.
+import protos from '@temporalio/proto';
 import type { PayloadKeyring } from './keyring';
 
 /** `metadata.encoding` of an encrypted payload. */
@@ -17,7 +18,7 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const ProtoPayload = temporal.api.common.v1.Payload;
+const ProtoPayload = protos.temporal.api.common.v1.Payload;
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined): string => (bytes ? new TextDecoder().decode(bytes) : '');
