@@ -21,7 +21,7 @@ import { DefactoClient } from '../src/defacto';
 import type { LoanOutcome, LoanProgress } from '../src/domain/loan';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
-import { recordingDataConverter } from '../test/replay/recording-keys';
+import { recordingKeyring } from '../test/replay/recording-keys';
 import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/starter';
 import type { loanLifecycleWorkflow } from '../src/workflows';
@@ -211,7 +211,7 @@ async function record({ only, temporal }: { only: readonly string[]; temporal: s
   // Errors only: an expected activity failure (the injected 503) would otherwise interleave with progress.
   // Recorded encrypted, as production writes histories, under the corpus's published key.
   const stack = await startStack({
-    logger: createLogger({ level: 'error' }), temporal: { address: temporal }, dataConverter: recordingDataConverter(),
+    logger: createLogger({ level: 'error' }), temporal: { address: temporal }, payloadKeyring: recordingKeyring(),
   });
   // Workflow IDs are fixed on a fresh dev server; on a long-lived Temporal they must not meet an earlier recording.
   const runSuffix = stack.temporal.devServer ? '' : `-${randomUUID().slice(0, 8)}`;

@@ -146,6 +146,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
 }
 
+/**
+ * The variables that give a child process exactly these payload keys (its environment, never its
+ * command line): `PAYLOAD_KEYS`, `PAYLOAD_ACTIVE_KEY_ID`, `SEARCH_TAG_KEY`.
+ */
+export function dataProtectionEnv(
+  keyring: PayloadKeyring, searchTagKey: Buffer,
+): Readonly<Record<'PAYLOAD_KEYS' | 'PAYLOAD_ACTIVE_KEY_ID' | 'SEARCH_TAG_KEY' | 'PAYLOAD_KEYS_FILE', string | undefined>> {
+  return {
+    PAYLOAD_KEYS: keyring.keyIds.map((id) => `${id}=${keyring.key(id)!.toString('base64')}`).join(','),
+    PAYLOAD_ACTIVE_KEY_ID: keyring.activeKeyId,
+    SEARCH_TAG_KEY: searchTagKey.toString('base64'),
+    PAYLOAD_KEYS_FILE: undefined,
+  };
+}
+
 /** The generated development keys of this checkout (gitignored; created on first use). */
 export const DEVELOPMENT_KEYS_FILE = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), '.tools', 'payload-dev-keys.json');
 

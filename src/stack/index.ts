@@ -20,10 +20,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { DataConverter } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { dataConverter } from '../codec/data-converter';
-import { loadConfig } from '../config';
+import type { PayloadKeyring } from '../codec/keyring';
+import { dataProtectionEnv, loadConfig } from '../config';
 import { DefactoClient } from '../defacto';
 import { buildEmulator, type EmulatorOptions } from '../emulator/app';
 import { startHttpEdge, type HttpEdge } from '../http/edge';
@@ -62,11 +62,10 @@ export interface StackOptions {
    */
   readonly logger?: Logger;
   /**
-   * The data converter of the stack's client, edge and in-process workers. Default: `dataConverter(config)`
-   * over the configuration's payload keys, which worker children read from their environment too; a
-   * custom one (other keys) is refused for worker children, which could not decode what it wrote.
+   * The payload keys of every part of the stack: its client and edge, in-process workers, and worker
+   * children (given through their environment). Default: the configuration's.
    */
-  readonly dataConverter?: DataConverter;
+  readonly payloadKeyring?: PayloadKeyring;
 }
 
 /** A running emulator (or the external Defacto URL, with no process of ours behind it). */
@@ -171,8 +170,8 @@ export interface Stack {
   readonly temporal: StackTemporal;
   /** A client on the stack's Temporal and namespace, with the stack's data converter. */
   readonly client: Client;
-  /** The data converter of the client, the edge and in-process workers (payloads encrypted). */
-  readonly dataConverter: DataConverter;
+  /** The payload keys of every part of the stack. */
+  readonly payloadKeyring: PayloadKeyring;
   /** The emulator of {@link StackOptions.emulator}, if any. */
   readonly emulator: StackEmulator | undefined;
   readonly workDir: string;
@@ -216,16 +215,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const connection = await Connection.connect(temporal.connectionOptions as ConnectionOptions);
     parts.unshift(() => connection.close());
     const config = loadConfig();
-    const converter = options.dataConverter ?? dataConverter(config);
-    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: converter });
-    const customConverter = options.dataConverter !== undefined;
+    const payloadKeyring = options.payloadKeyring ?? config.dataProtection.keyring;
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverter({ dataProtection: { keyring: payloadKeyring } }) });
+    const childKeysEnv = dataProtectionEnv(payloadKeyring, config.dataProtection.searchTagKey);
 
     let bundle: Promise<StackBundle> | undefined;
     let native: Promise<NativeConnection> | undefined;
     const stack: Stack = {
       temporal,
       client,
-      dataConverter: converter,
+      payloadKeyring,
       emulator,
       workDir,
       workflowBundle: () => (bundle ??= (async () => {
@@ -246,12 +245,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return c;
       })),
       startEmulator: async (choice) => track(await launchEmulator(choice, workDir)),
-      startWorkers: async (set) => {
-        if (customConverter && set.run !== 'in-process') {
-          throw new Error('worker children use the configured payload keys: a stack with a custom data converter runs its workers in process');
-        }
-        return track(await launchWorkers(stack, set));
-      },
+      startWorkers: async (set) => track(await launchWorkers(stack, set, childKeysEnv)),
       startEdge: async (edge) => track(await launchEdge(stack, edge, config.dataProtection.searchTagKey)),
       stop: (stopOptions = {}) => stopAll(stopOptions.keepWorkDir),
     };
@@ -276,7 +270,9 @@ async function launchEmulator(choice: EmulatorChoice, workDir: string): Promise<
   return { url: child.ready.url, pid: child.pid, app: undefined, stop: () => child.stop() };
 }
 
-async function launchWorkers(stack: Stack, options: WorkerSetOptions): Promise<WorkerSet> {
+async function launchWorkers(
+  stack: Stack, options: WorkerSetOptions, keysEnv: Readonly<Record<string, string | undefined>>,
+): Promise<WorkerSet> {
   const count = options.count ?? 1;
   const stats: WorkerStats = { starts: 0, kills: 0, unexpectedExits: 0 };
   const baseUrl = options.defacto?.baseUrl ?? stack.emulator?.url;
@@ -289,7 +285,7 @@ async function launchWorkers(stack: Stack, options: WorkerSetOptions): Promise<W
     const workflowBundle = await loanWorkflowBundle();
     const running = await Promise.all(Array.from({ length: count }, () => runWorker({
       connection, namespace: stack.temporal.namespace, taskQueue: options.taskQueue, workflowBundle, shutdownSignals: [],
-      dataConverter: stack.dataConverter,
+      dataConverter: dataConverter({ dataProtection: { keyring: stack.payloadKeyring } }),
       logger: options.logger ?? createLogger({ level: 'warn' }), workerOptions: options.workerOptions ?? {},
       ...(options.activities === 'null'
         ? { activities: nullActivities() }
@@ -315,6 +311,8 @@ async function launchWorkers(stack: Stack, options: WorkerSetOptions): Promise<W
   };
   const env = {
     ...stack.temporal.childEnv,
+    // The stack's payload keys (a child's DEFACTO_BASE_URL is set, so its configuration requires keys).
+    ...keysEnv,
     TEMPORAL_TASK_QUEUE: options.taskQueue,
     LOG_LEVEL: options.logLevel ?? 'warn',
     // Null activities need no Defacto: none is configured (and none inherited).

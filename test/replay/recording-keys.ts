@@ -13,8 +13,12 @@ export const RECORDING_KEY_ID = 'replay-corpus-1';
 
 const RECORDING_KEY = 'MgQ1NKqpbapaduWCPirpzM9bAIfmfnqJS/yU4M/bKZU=';
 
+/** The keys that record and replay the corpus. */
+export function recordingKeyring(): PayloadKeyring {
+  return new PayloadKeyring(new Map([[RECORDING_KEY_ID, Buffer.from(RECORDING_KEY, 'base64')]]), RECORDING_KEY_ID);
+}
+
 /** The data converter that records and replays the corpus. */
 export function recordingDataConverter(): DataConverter {
-  const keyring = new PayloadKeyring(new Map([[RECORDING_KEY_ID, Buffer.from(RECORDING_KEY, 'base64')]]), RECORDING_KEY_ID);
-  return dataConverter({ dataProtection: { keyring } });
+  return dataConverter({ dataProtection: { keyring: recordingKeyring() } });
 }
