@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { DefactoFailureDetails } from '../../src/activities';
+import type { DefactoFailureDetails } from '../../src/domain/defacto-failures';
 import { DuplicateLoanError } from '../../src/starter';
 import { approveConditionsUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
