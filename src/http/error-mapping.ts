@@ -6,7 +6,7 @@ import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpda
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DefactoError } from '../defacto/errors';
 import { classify, isRetryable } from '../defacto/retry-policy';
-import { DuplicateLoanError } from '../starter';
+import { DuplicateLoanError } from '../loans/start-loan';
 import { HttpProblem } from './problem';
 
 /** Fastify's body-parsing error codes and the problem each becomes. */

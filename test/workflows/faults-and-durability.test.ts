@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { DefactoFailureDetails } from '../../src/domain/defacto-failures';
-import { DuplicateLoanError } from '../../src/starter';
+import { DuplicateLoanError } from '../../src/loans/start-loan';
 import { approveConditionsUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';

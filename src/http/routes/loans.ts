@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { DefactoClient } from '../../defacto/client';
 import { LOAN_STATUSES } from '../../domain/loan';
 import { LoanRequestSchema } from '../../domain/schemas';
-import { startLoan } from '../../starter';
+import { startLoan } from '../../loans/start-loan';
 import {
   approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
   type OperatorNote,
