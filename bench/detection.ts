@@ -21,7 +21,7 @@ import { loanStatusRank, type LoanStatus } from '../src/domain/loan';
 import { LoanRequestSchema } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
 import { startStack } from '../src/stack';
-import { startLoan } from '../src/starter';
+import { startLoan } from '../src/loans/start-loan';
 import { DETECTION_COMMAND, detectionOptionsOf, type DetectionOptions } from './lib/options';
 import { renderDetection, type DetectionModeFigures, type DetectionReport, type DetectionSample } from './lib/render';
 import { percentile } from './lib/stats';

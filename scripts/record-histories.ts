@@ -23,7 +23,7 @@ import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
 import { recordingKeyring } from '../test/replay/recording-keys';
 import { startStack, type Stack } from '../src/stack';
-import { startLoan } from '../src/starter';
+import { startLoan } from '../src/loans/start-loan';
 import type { loanLifecycleWorkflow } from '../src/workflows';
 import { progressQuery } from '../src/workflows/messages';
 import {

@@ -21,6 +21,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../src/config';
 import { createLogger } from '../src/logging';
 import { installTemporalRuntime } from '../src/temporal-runtime';
 import { runAsMain } from '../src/cli';
+import { HelpRequested, integerOption, parseCommandLine, UsageError, usageText } from '../src/command-line';
 
 /** The lifecycle's workflows module, replayed unless `--workflows` names another. */
 export const DEFAULT_WORKFLOWS_PATH = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
@@ -43,30 +44,38 @@ interface ReplayArgs {
   limit?: number;
 }
 
-class UsageError extends Error {}
+const REPLAY_COMMAND = {
+  usage: "npm run replay -- [--address HOST:PORT] [--namespace NS] [--query 'VISIBILITY QUERY'] [--workflows PATH] [--limit N]",
+  description: 'Replays the histories of the workflows a visibility query matches with the workflow code about to be deployed.\n'
+    + 'TLS, API key and profile from the Temporal environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_PROFILE).\n'
+    + 'Exit codes: 0 all replayed, 1 a replay failed or the server is unreachable, 2 bad arguments or a refused query, 3 nothing matched.',
+  options: {
+    address: { type: 'string', value: 'HOST:PORT', help: 'Temporal frontend (default: TEMPORAL_ADDRESS, else localhost:7233)' },
+    namespace: { type: 'string', value: 'NS', help: 'namespace (default: TEMPORAL_NAMESPACE, else default)' },
+    query: { type: 'string', value: 'QUERY', help: `visibility query (default: ${DEFAULT_QUERY})` },
+    workflows: { type: 'string', value: 'PATH', help: 'workflows module to replay with (default: src/workflows/index.ts)' },
+    limit: { type: 'string', value: 'N', help: 'replay at most N workflows' },
+  },
+} as const;
 
-const USAGE = "usage: npm run replay -- [--address HOST:PORT] [--namespace NS] [--query 'VISIBILITY QUERY'] [--workflows PATH] [--limit N]";
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && value.trim() === '') throw new UsageError(`--${flag} needs a value`);
+  return value;
+}
 
-function parseArgs(argv: readonly string[]): ReplayArgs {
-  const args: ReplayArgs = { query: DEFAULT_QUERY, workflowsPath: DEFAULT_WORKFLOWS_PATH };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--') || next.trim() === '') throw new UsageError(`${flag} needs a value`);
-      i += 1;
-      return next;
-    };
-    if (flag === '--address') args.address = value();
-    else if (flag === '--namespace') args.namespace = value();
-    else if (flag === '--query') args.query = value();
-    else if (flag === '--workflows') args.workflowsPath = resolve(value());
-    else if (flag === '--limit') {
-      const limit = Number(value());
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit needs a positive integer');
-      args.limit = limit;
-    } else throw new UsageError(`unknown argument ${flag ?? ''}`);
-  }
+/** @throws UsageError, HelpRequested */
+function parseReplayArgs(argv: readonly string[]): ReplayArgs {
+  const values = parseCommandLine(REPLAY_COMMAND, argv);
+  const args: ReplayArgs = {
+    query: nonEmpty('query', values.query) ?? DEFAULT_QUERY,
+    workflowsPath: resolve(nonEmpty('workflows', values.workflows) ?? DEFAULT_WORKFLOWS_PATH),
+  };
+  const address = nonEmpty('address', values.address);
+  const namespace = nonEmpty('namespace', values.namespace);
+  if (address !== undefined) args.address = address;
+  if (namespace !== undefined) args.namespace = namespace;
+  const limit = integerOption('limit', values.limit, 1);
+  if (limit !== undefined) args.limit = limit;
   return args;
 }
 
@@ -106,14 +115,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
   let namespace: string;
   let config: AppConfig;
   try {
-    args = parseArgs(argv);
+    args = parseReplayArgs(argv);
     config = loadConfig(io.env);
     connectionOptions = { ...config.temporal.connection, ...(args.address ? { address: args.address } : {}) };
     namespace = args.namespace ?? config.temporal.namespace;
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout(usageText(REPLAY_COMMAND).trimEnd());
+      return 0;
+    }
     if (!(error instanceof UsageError) && !(error instanceof ConfigError)) throw error;
     io.stderr(error.message);
-    io.stderr(USAGE);
+    if (error instanceof UsageError) io.stderr(usageText(REPLAY_COMMAND).trimEnd());
     return 2;
   }
 

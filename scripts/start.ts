@@ -18,7 +18,8 @@ import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
 import { startStack, type Stack } from '../src/stack';
-import { startLoan, watchLoan, webUiUrl } from '../src/starter';
+import { startLoan } from '../src/loans/start-loan';
+import { watchLoan, webUiUrl } from '../src/loans/watch-loan';
 
 /** The demo loan: generated borrower and SUCCESS invoice, manual validation within the default policy. */
 const DEMO_REQUEST: LoanRequestInput = {

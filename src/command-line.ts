@@ -35,8 +35,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** Asked for `--help`. */
-class HelpRequested extends Error {}
+/** Thrown by {@link parseCommandLine} for `--help`: the caller prints {@link usageText} and exits 0. */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+}
 
 /** `--temporal HOST:PORT`, for every command that can run on an existing Temporal. */
 export const TEMPORAL_OPTION = {
@@ -74,7 +76,9 @@ export function parseCommandLine<O extends Record<string, OptionSpec>>(spec: Com
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    // parseArgs explains how to pass a value starting with '-' in a second sentence: keep the first.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError((message.split(/\.\s/, 1)[0] ?? message).replace(/\.$/, ''));
   }
   if (values.help) throw new HelpRequested();
   return { ...values, _: positionals } as unknown as Values<O>;

@@ -1,24 +1,32 @@
 /**
- * `npm run worker`: serves the configured task queue with the loan worker (src/loan-worker.ts) until
- * SIGINT/SIGTERM, from the environment's configuration.
+ * `npm run worker`: serves the configured task queue with the loan worker (src/loans/loan-worker.ts)
+ * until SIGINT or SIGTERM, then drains, from the environment's configuration.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { dataConverter } from './codec/data-converter';
-import { loadConfig, redactConfig } from './config';
-import { rootLogger } from './logging';
-import { defactoClientFromConfig, runWorker } from './loan-worker';
-import { installTemporalRuntime } from './temporal-runtime';
 import { runAsMain } from './cli';
+import { dataConverter } from './codec/data-converter';
+import { runCommand } from './command-line';
+import { loadConfig, redactConfig } from './config';
+import { defactoClientFromConfig, runWorker } from './loans/loan-worker';
+import { rootLogger } from './logging';
 import { checkNamespace } from './namespace-setup';
+import { installTemporalRuntime } from './temporal-runtime';
 
-/** `npm run worker [-- --emulator-url URL]`: serves the configured task queue until SIGINT/SIGTERM. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+const WORKER_COMMAND = {
+  usage: 'npm run worker -- [--emulator-url URL]',
+  description: 'Serves the loan lifecycle (workflow and activities) on TEMPORAL_TASK_QUEUE until SIGINT or SIGTERM, then drains.\n'
+    + 'Configuration from the environment (README, "Configuration"): DEFACTO_BASE_URL, DEFACTO_API_KEY, TEMPORAL_ADDRESS, …',
+  options: {
+    'emulator-url': { type: 'string', value: 'URL', help: 'the Defacto emulator to call when DEFACTO_BASE_URL is not set (npm run emulator)' },
+  },
+} as const;
+
+runAsMain(import.meta.url, () => runCommand(WORKER_COMMAND, process.argv.slice(2), (v) => v['emulator-url'], async (emulatorUrl) => {
   const config = loadConfig();
   const log = rootLogger(config.logLevel);
-  installTemporalRuntime(log);
-  const urlFlag = argv.indexOf('--emulator-url');
-  const emulatorUrl = urlFlag >= 0 ? argv[urlFlag + 1] : undefined;
+  // Before the Temporal runtime exists: a configuration error ends the process at once.
   const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
+  installTemporalRuntime(log);
   log.info({ config: redactConfig(config) }, 'starting loan worker');
   const connection = await NativeConnection.connect(config.temporal.connection);
   try {
@@ -33,6 +41,5 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   } finally {
     await connection.close();
   }
-}
-
-runAsMain(import.meta.url, () => main());
+  return 0;
+}));

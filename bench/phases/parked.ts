@@ -4,7 +4,7 @@
  * history of a parked loan, then advances the emulator clock a day: the repayments produce webhooks, the
  * edge signals the workflows, and every loan closes.
  */
-import { startLoan } from '../../src/starter';
+import { startLoan } from '../../src/loans/start-loan';
 import { callsReport, historyReport } from '../lib/calls';
 import { advanceEmulatorClock, emulatorStats, pendingWebhookDeliveries, resetEmulatorStats, totalRequests } from '../lib/emulator-api';
 import type { BenchEnvironment, WorkerChild } from '../lib/environment';

@@ -7,7 +7,7 @@
  */
 import { DefactoClient } from '../../src/defacto';
 import { createLogger } from '../../src/logging';
-import { startLoan } from '../../src/starter';
+import { startLoan } from '../../src/loans/start-loan';
 import { directLoan, plainActivities } from '../direct-loan';
 import { emulatorStats, pendingWebhookDeliveries, resetEmulatorStats, type RouteStats } from '../lib/emulator-api';
 import type { BenchEnvironment, WorkerChild } from '../lib/environment';

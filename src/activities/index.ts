@@ -14,7 +14,7 @@ import { paymentActivities } from './payments';
 import type { LoanActivities } from './types';
 
 export type { LoanActivities } from './types';
-export { toApplicationFailure, type DefactoFailureDetails } from './failures';
+export { toApplicationFailure } from './failures';
 
 /** What the activities need: a Defacto client (no retries of its own) and a logger. */
 export interface ActivityDependencies {

@@ -7,6 +7,7 @@
  * body. Only Defacto's problem fields (`type`, `title`, `detail`, `invalid_params`) are kept.
  */
 import type { z } from 'zod';
+import { failureTypeForStatus, type DefactoFailureDetails, type DefactoFailureType } from '../domain/defacto-failures';
 import { ProblemSchema, type InvalidParam } from './wire';
 
 /** What every {@link DefactoError} knows about the failed call. */
@@ -21,21 +22,6 @@ export interface DefactoErrorInit {
   retryAfterMs?: number | undefined;
   /** Transport error code such as `ECONNRESET` (network and timeout errors only). */
   code?: string | undefined;
-}
-
-/** Safe, JSON-ready view of an error: suitable for logs and Temporal failure details. */
-export interface DefactoErrorJson {
-  name: string;
-  message: string;
-  method: string;
-  pathTemplate: string;
-  status?: number;
-  problemType?: string;
-  title?: string;
-  detail?: string;
-  invalidParams: InvalidParam[];
-  retryAfterMs?: number;
-  code?: string;
 }
 
 /** Base class of every failure of a Defacto call. `name` is the subclass name (used as Temporal failure type). */
@@ -64,22 +50,21 @@ export class DefactoError extends Error {
     this.code = init.code;
   }
 
-  /** A JSON view holding only the safe fields listed in {@link DefactoErrorJson}. */
-  toJSON(): DefactoErrorJson {
-    const json: DefactoErrorJson = {
-      name: this.name,
+  /** The safe view of this failure (see {@link DefactoFailureDetails}): what logs and Temporal failure details hold. */
+  toJSON(): DefactoFailureDetails {
+    return {
+      type: this.name,
       message: this.message,
       method: this.method,
       pathTemplate: this.pathTemplate,
+      status: this.status ?? null,
+      problemType: this.problemType ?? null,
+      title: this.title ?? null,
+      detail: this.detail ?? null,
       invalidParams: this.invalidParams.map((p) => ({ name: p.name, reason: p.reason })),
+      retryAfterMs: this.retryAfterMs ?? null,
+      code: this.code ?? null,
     };
-    if (this.status !== undefined) json.status = this.status;
-    if (this.problemType !== undefined) json.problemType = this.problemType;
-    if (this.title !== undefined) json.title = this.title;
-    if (this.detail !== undefined) json.detail = this.detail;
-    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
-    if (this.code !== undefined) json.code = this.code;
-    return json;
   }
 }
 
@@ -140,26 +125,25 @@ export function parseRetryAfter(value: string | undefined, nowMs: number = Date.
 
 type ErrorClass = new (message: string, init: DefactoErrorInit) => DefactoError;
 
-/** The status → class table; statuses not listed fall through to ranges, then to the catch-all. */
-const CLASS_BY_STATUS: Readonly<Record<number, ErrorClass>> = {
-  400: DefactoBadRequestError,
-  401: DefactoAuthError,
-  402: DefactoBusinessRefusalError,
-  403: DefactoAuthError,
-  404: DefactoNotFoundError,
-  408: DefactoTimeoutError,
-  409: DefactoConflictError,
-  422: DefactoValidationError,
-  429: DefactoRateLimitError,
-  504: DefactoTimeoutError,
+/** The class of each failure type of the domain table; the compiler checks that none is missing. */
+export const ERROR_CLASS_BY_TYPE: { readonly [T in DefactoFailureType]: ErrorClass } = {
+  DefactoValidationError,
+  DefactoBadRequestError,
+  DefactoAuthError,
+  DefactoBusinessRefusalError,
+  DefactoNotFoundError,
+  DefactoConflictError,
+  DefactoRateLimitError,
+  DefactoServerError,
+  DefactoTimeoutError,
+  DefactoNetworkError,
+  DefactoContractError,
+  DefactoUnexpectedError,
 };
 
-/** The error class a non-2xx status maps to. */
+/** The error class a non-2xx status maps to, per the table in `src/domain/defacto-failures.ts`. */
 export function errorClassForStatus(status: number): ErrorClass {
-  const exact = CLASS_BY_STATUS[status];
-  if (exact) return exact;
-  if (status >= 500 && status <= 599) return DefactoServerError;
-  return DefactoUnexpectedError;
+  return ERROR_CLASS_BY_TYPE[failureTypeForStatus(status)];
 }
 
 /** Input of {@link errorFromResponse}: the call site plus what came back. */

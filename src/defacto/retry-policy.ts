@@ -1,10 +1,10 @@
 /**
  * The one place that decides whether a failed Defacto call is worth repeating. Pure: the Temporal
- * activity layer and the client's opt-in standalone mode both ask {@link classify}.
+ * activity layer and the client's opt-in standalone mode both ask {@link classify}, which reads the
+ * retryability table of `src/domain/defacto-failures.ts` (the table the workflows' retry policies read).
  */
-import {
-  DefactoError, DefactoNetworkError, DefactoRateLimitError, DefactoServerError, DefactoTimeoutError,
-} from './errors';
+import { isRetryableFailureType } from '../domain/defacto-failures';
+import { DefactoError, DefactoNetworkError, DefactoServerError, DefactoTimeoutError } from './errors';
 
 /** What to do after a failure: give up, retry on the caller's back-off, or retry after a server-given delay. */
 export type RetryDecision = { kind: 'fail_fast' } | { kind: 'retry' } | { kind: 'retry_after'; delayMs: number };
@@ -12,32 +12,13 @@ export type RetryDecision = { kind: 'fail_fast' } | { kind: 'retry' } | { kind: 
 const FAIL_FAST: RetryDecision = { kind: 'fail_fast' };
 const RETRY: RetryDecision = { kind: 'retry' };
 
-/** Error classes whose failures are transient (the request may succeed if repeated). */
-export const RETRYABLE_ERROR_TYPES = [
-  'DefactoRateLimitError', 'DefactoServerError', 'DefactoTimeoutError', 'DefactoNetworkError',
-] as const;
-
 /**
- * Error classes that fail fast: repeating the same request cannot help. Suitable for Temporal's
- * `nonRetryableErrorTypes`.
- */
-export const NON_RETRYABLE_ERROR_TYPES = [
-  'DefactoValidationError', 'DefactoBadRequestError', 'DefactoAuthError', 'DefactoBusinessRefusalError',
-  'DefactoNotFoundError', 'DefactoConflictError', 'DefactoContractError', 'DefactoUnexpectedError',
-] as const;
-
-/**
- * Classifies any thrown value. Retryable: rate limit, 5xx, timeouts, network failures, with the
- * server's `Retry-After` when it sent one. Everything else, including non-Defacto errors (bugs), fails fast.
+ * Classifies any thrown value. A {@link DefactoError} whose type the table marks retryable (rate limit,
+ * 5xx, timeouts, network failures) is retried, after the server's `Retry-After` when it sent one.
+ * Everything else, including non-Defacto errors (bugs), fails fast.
  */
 export function classify(error: unknown): RetryDecision {
-  if (!(error instanceof DefactoError)) return FAIL_FAST;
-  const transient =
-    error instanceof DefactoRateLimitError ||
-    error instanceof DefactoServerError ||
-    error instanceof DefactoTimeoutError ||
-    error instanceof DefactoNetworkError;
-  if (!transient) return FAIL_FAST;
+  if (!(error instanceof DefactoError) || !isRetryableFailureType(error.name)) return FAIL_FAST;
   return error.retryAfterMs !== undefined ? { kind: 'retry_after', delayMs: error.retryAfterMs } : RETRY;
 }
 

@@ -78,6 +78,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       defacto: deps.defacto,
       uiBaseUrl: deps.config.uiBaseUrl,
       searchTagKey: deps.config.searchTagKey,
+      cursorKey: deps.config.backofficeToken ?? '',
     });
   });
   await app.register(webhookRoutes, {

@@ -4,10 +4,9 @@
  */
 import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import {
-  DefactoError, DefactoNetworkError, DefactoRateLimitError, DefactoServerError, DefactoTimeoutError,
-} from '../defacto/errors';
-import { DuplicateLoanError } from '../starter';
+import { DefactoError } from '../defacto/errors';
+import { classify, isRetryable } from '../defacto/retry-policy';
+import { DuplicateLoanError } from '../loans/start-loan';
 import { HttpProblem } from './problem';
 
 /** Fastify's body-parsing error codes and the problem each becomes. */
@@ -60,10 +59,7 @@ export function toProblem(error: unknown): HttpProblem | undefined {
     });
   }
   if (error instanceof DefactoError) {
-    const transient =
-      error instanceof DefactoRateLimitError || error instanceof DefactoServerError ||
-      error instanceof DefactoTimeoutError || error instanceof DefactoNetworkError;
-    return transient
+    return isRetryable(classify(error))
       ? new HttpProblem('unavailable', { detail: 'Defacto is temporarily unavailable', headers: { 'retry-after': '5' } })
       : new HttpProblem('upstream', { detail: `Defacto answered ${error.status ?? 'without a status'}` });
   }

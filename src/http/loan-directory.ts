@@ -3,7 +3,8 @@
  * search attribute, with an opaque cursor, and the workflow that owns a Defacto loan id. Visibility is
  * eventually consistent: a loan appears (or changes status) here a moment after its workflow acts.
  */
-import type { Client } from '@temporalio/client';
+import { createHmac } from 'node:crypto';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { LoanStatus } from '../domain/loan';
 import {
@@ -44,6 +45,8 @@ export interface LoanListFilter {
   readonly statuses?: readonly LoanStatus[];
   readonly pageSize: number;
   readonly cursor?: string;
+  /** Secret that signs cursors (the back-office token: every replica of the edge shares it). */
+  readonly cursorKey: string;
 }
 
 // Values reach the query only after enum validation; quoting still escapes defensively.
@@ -58,12 +61,54 @@ export function loanListQuery(taskQueue: string, statuses: readonly LoanStatus[]
   return clauses.join(' AND ');
 }
 
-function decodeCursor(cursor: string | undefined): Buffer {
+/** First bytes of every cursor: the format version. */
+const CURSOR_MAGIC = Buffer.from('L1');
+const CURSOR_MAC_BYTES = 16;
+
+function cursorMac(key: string, query: string, token: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(query).update('\0').update(token).digest().subarray(0, CURSOR_MAC_BYTES);
+}
+
+/**
+ * The opaque cursor of the page after this one: Temporal's page token, prefixed with a format version
+ * and an HMAC of the token and the listing's query. A forged, truncated or altered cursor, or a cursor
+ * of another filter, is refused here with a 400 and never reaches Temporal (whose client retries an
+ * unreadable token for many seconds before failing).
+ */
+export function encodeCursor(key: string, query: string, token: Uint8Array): string {
+  return Buffer.concat([CURSOR_MAGIC, cursorMac(key, query, token), token]).toString('base64url');
+}
+
+function refusedCursor(reason: string): HttpProblem {
+  return new HttpProblem('validation', {
+    detail: 'The cursor is not one this API returned for this listing: start again without it',
+    invalidParams: [{ name: 'query.cursor', reason }],
+  });
+}
+
+/** Temporal's page token inside a cursor of {@link encodeCursor}; an empty token for no cursor. */
+export function decodeCursor(key: string, query: string, cursor: string | undefined): Buffer {
   if (cursor === undefined || cursor === '') return Buffer.alloc(0);
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw new HttpProblem('validation', { invalidParams: [{ name: 'query.cursor', reason: 'not a cursor from this API' }] });
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw refusedCursor('not a cursor from this API (not base64url)');
+  const raw = Buffer.from(cursor, 'base64url');
+  const head = CURSOR_MAGIC.length + CURSOR_MAC_BYTES;
+  if (raw.length <= head || !raw.subarray(0, CURSOR_MAGIC.length).equals(CURSOR_MAGIC)) throw refusedCursor('not a cursor from this API');
+  const token = raw.subarray(head);
+  if (!raw.subarray(CURSOR_MAGIC.length, head).equals(cursorMac(key, query, token))) {
+    throw refusedCursor('altered, or issued for another status filter');
   }
-  return Buffer.from(cursor, 'base64url');
+  return token;
+}
+
+/** gRPC status codes Temporal answers an unreadable page token with (the dev server says UNKNOWN). */
+const GRPC_UNKNOWN = 2;
+const GRPC_INVALID_ARGUMENT = 3;
+
+function grpcCode(error: unknown): number | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isGrpcServiceError(e)) return e.code;
+  }
+  return undefined;
 }
 
 function attribute(fields: Record<string, Payload> | null | undefined, name: string): unknown {
@@ -90,12 +135,23 @@ function isoOf(ts: RawTimestamp | null | undefined): string | null {
 
 /** One page of loan workflows, newest first, filtered by `LoanStatus`. */
 export async function listLoans(client: Client, taskQueue: string, filter: LoanListFilter): Promise<LoanPage> {
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace,
-    query: loanListQuery(taskQueue, filter.statuses),
-    pageSize: filter.pageSize,
-    nextPageToken: decodeCursor(filter.cursor),
+  const query = loanListQuery(taskQueue, filter.statuses);
+  const nextPageToken = decodeCursor(filter.cursorKey, query, filter.cursor);
+  const list = (token: Uint8Array, pageSize: number) => client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace, query, pageSize, nextPageToken: token,
   });
+  let response;
+  try {
+    response = await list(nextPageToken, filter.pageSize);
+  } catch (error) {
+    const code = grpcCode(error);
+    if (nextPageToken.length === 0 || (code !== GRPC_INVALID_ARGUMENT && code !== GRPC_UNKNOWN)) throw error;
+    // The cursor is one of ours, yet Temporal cannot read the token inside (from before a change of
+    // the visibility store, or forged by a holder of the key). An UNKNOWN answer may also be a
+    // server failure: only when the same listing without the token succeeds is the cursor to blame.
+    if (code === GRPC_UNKNOWN) await list(new Uint8Array(0), 1).catch(() => Promise.reject(error));
+    throw refusedCursor('not accepted by Temporal (forged, or too old)');
+  }
   const items = response.executions.map((execution): LoanListItem => {
     const fields = execution.searchAttributes?.indexedFields;
     const amount = attribute(fields, LoanAmountCentsKey.name);
@@ -114,5 +170,5 @@ export async function listLoans(client: Client, taskQueue: string, filter: LoanL
     };
   });
   const token = response.nextPageToken;
-  return { items, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+  return { items, nextCursor: token && token.length > 0 ? encodeCursor(filter.cursorKey, query, token) : null };
 }

@@ -1,27 +1,34 @@
 /**
- * `npm run server [-- --emulator-url URL]`: the inbound edge as a process. Reads the configuration,
- * connects to Temporal, makes sure Defacto's webhook subscription points here, listens on HTTP_PORT,
- * and closes gracefully (in-flight requests finish) on SIGINT or SIGTERM.
+ * `npm run server`: the inbound edge as a process. Reads the configuration, connects to Temporal, makes
+ * sure Defacto's webhook subscription points here, listens on HTTP_PORT, and closes gracefully
+ * (in-flight requests finish) on SIGINT or SIGTERM.
  */
 import { Client, Connection } from '@temporalio/client';
-import { dataConverter } from '../codec/data-converter';
-import { loadConfig, redactConfig } from '../config';
-import { rootLogger } from '../logging';
-import { defactoClientFromConfig } from '../loan-worker';
-import { startHttpEdge } from './edge';
 import { runAsMain } from '../cli';
+import { dataConverter } from '../codec/data-converter';
+import { runCommand } from '../command-line';
+import { loadConfig, redactConfig } from '../config';
+import { defactoClientFromConfig } from '../loans/loan-worker';
+import { rootLogger } from '../logging';
+import { startHttpEdge } from './edge';
 
-/** Runs the server until SIGINT or SIGTERM. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+const SERVER_COMMAND = {
+  usage: 'npm run server -- [--emulator-url URL]',
+  description: "Serves the back-office API (/loans, bearer BACKOFFICE_TOKEN) and Defacto's webhook receiver on HTTP_PORT until\n"
+    + 'SIGINT or SIGTERM; subscribes Defacto to HTTP_PUBLIC_URL when WEBHOOK_TOKEN is set.\n'
+    + 'Configuration from the environment (README, "Configuration"): HTTP_PORT, BACKOFFICE_TOKEN, TEMPORAL_ADDRESS, …',
+  options: {
+    'emulator-url': { type: 'string', value: 'URL', help: 'the Defacto emulator to call when DEFACTO_BASE_URL is not set (npm run emulator)' },
+  },
+} as const;
+
+runAsMain(import.meta.url, () => runCommand(SERVER_COMMAND, process.argv.slice(2), (v) => v['emulator-url'], async (emulatorUrl) => {
   const config = loadConfig();
   const log = rootLogger(config.logLevel);
-  const urlFlag = argv.indexOf('--emulator-url');
-  const emulatorUrl = urlFlag >= 0 ? argv[urlFlag + 1] : undefined;
+  const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
   log.info({ config: redactConfig(config) }, 'starting the HTTP edge');
   if (!config.http.backofficeToken) log.warn('BACKOFFICE_TOKEN is not set: every back-office request will be refused');
   if (!config.http.webhookToken) log.warn('WEBHOOK_TOKEN is not set: webhooks are refused and not subscribed');
-
-  const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
   const connection = await Connection.connect(config.temporal.connection);
   try {
     const edge = await startHttpEdge({
@@ -49,6 +56,5 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   } finally {
     await connection.close();
   }
-}
-
-runAsMain(import.meta.url, () => main());
+  return 0;
+}));

@@ -28,7 +28,7 @@ import { DefactoClient } from '../defacto';
 import { buildEmulator, type EmulatorOptions } from '../emulator/app';
 import { startHttpEdge, type HttpEdge } from '../http/edge';
 import { createLogger, type Logger } from '../logging';
-import { loanWorkflowBundle, runWorker, type RunningWorker } from '../loan-worker';
+import { loanWorkflowBundle, runWorker, type RunningWorker } from '../loans/loan-worker';
 import { installTemporalRuntime } from '../temporal-runtime';
 import { startChild, type ReadyMessage, type StackChild } from './child-process';
 import type { EmulatorChildConfig } from './emulator-child';

@@ -14,7 +14,7 @@ import { dataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { rootLogger } from '../logging';
 import { installTemporalRuntime } from '../temporal-runtime';
-import { defactoClientFromConfig, loanWorkflowBundle, runWorker } from '../loan-worker';
+import { defactoClientFromConfig, loanWorkflowBundle, runWorker } from '../loans/loan-worker';
 import { serveChild } from './child-process';
 import { nullActivities } from './null-activities';
 

@@ -1,15 +1,10 @@
 /**
- * Activity options per class of Defacto call: explicit timeouts and one retry policy each. Fail-fast error
- * classes are listed by name (workflows may not import `src/defacto`); test/activities checks this list
- * against `NON_RETRYABLE_ERROR_TYPES` of the client's retry policy.
+ * Activity options per class of Defacto call: explicit timeouts and one retry policy each. The fail-fast
+ * failure types come from the retryability table of `src/domain/defacto-failures.ts`, the table the
+ * client's `classify` reads.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-
-/** Failure types Temporal must not retry: repeating the same request cannot help. */
-export const NON_RETRYABLE_DEFACTO_ERRORS = [
-  'DefactoValidationError', 'DefactoBadRequestError', 'DefactoAuthError', 'DefactoBusinessRefusalError',
-  'DefactoNotFoundError', 'DefactoConflictError', 'DefactoContractError', 'DefactoUnexpectedError',
-] as const;
+import { NON_RETRYABLE_DEFACTO_FAILURES } from '../domain/defacto-failures';
 
 /**
  * Unlimited attempts on transient failures (rate limit, 5xx, timeouts, network), capped back-off; a
@@ -19,7 +14,7 @@ const retry: RetryPolicy = {
   initialInterval: '500ms',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
-  nonRetryableErrorTypes: [...NON_RETRYABLE_DEFACTO_ERRORS],
+  nonRetryableErrorTypes: [...NON_RETRYABLE_DEFACTO_FAILURES],
 };
 
 /**

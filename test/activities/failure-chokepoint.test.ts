@@ -1,17 +1,18 @@
 /**
- * The one chokepoint from Defacto errors to Temporal failures, and the lists the workflow keeps in sync
- * with the client (it may not import it).
+ * The one chokepoint from Defacto errors to Temporal failures, and the workflow retry policy that reads
+ * the same retryability table as the client.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { toApplicationFailure, createActivities, type DefactoFailureDetails } from '../../src/activities';
+import { toApplicationFailure, createActivities } from '../../src/activities';
 import {
-  DefactoClient, DefactoNetworkError, DefactoRateLimitError, DefactoServerError, DefactoValidationError,
-  LoanStatusSchema, BorrowerStatusSchema, PaymentStatusSchema, ScenarioSchema, NON_RETRYABLE_ERROR_TYPES,
+  classify, DefactoClient, DefactoNetworkError, DefactoRateLimitError, DefactoServerError, DefactoValidationError,
+  ERROR_CLASS_BY_TYPE, LoanStatusSchema, BorrowerStatusSchema, PaymentStatusSchema, ScenarioSchema,
 } from '../../src/defacto';
+import { DEFACTO_FAILURE_TYPES, type DefactoFailureDetails } from '../../src/domain/defacto-failures';
 import { BORROWER_STATUSES, LOAN_STATUSES, PAYMENT_STATUSES, SCENARIOS } from '../../src/domain/loan';
 import { createLogger } from '../../src/logging';
-import { NON_RETRYABLE_DEFACTO_ERRORS } from '../../src/workflows/activity-options';
+import { commandOptions, createOptions, readOptions } from '../../src/workflows/activity-options';
 import { startEmulator } from '../helpers/emulator';
 import { runActivity } from './activity-env';
 
@@ -27,8 +28,10 @@ describe('DefactoError → ApplicationFailure', () => {
     expect(failure.type).toBe('DefactoValidationError');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.details).toEqual([{
+      type: 'DefactoValidationError', message: 'POST /loans failed with HTTP 422: Body validation failed',
       status: 422, problemType: 'https://developers.getdefacto.com/reference/errors#validation_error', title: 'Unprocessable Entity',
       detail: 'Body validation failed', invalidParams: [{ name: 'to_repay_at', reason: 'field required' }], method: 'POST', pathTemplate: '/loans',
+      retryAfterMs: null, code: null,
     } satisfies DefactoFailureDetails]);
   });
 
@@ -50,8 +53,20 @@ describe('DefactoError → ApplicationFailure', () => {
     }
   });
 
-  it('the workflow retry policy refuses exactly the classes the client classifies as fail-fast', () => {
-    expect([...NON_RETRYABLE_DEFACTO_ERRORS].sort()).toEqual([...NON_RETRYABLE_ERROR_TYPES].sort());
+  it('the workflow retry policies refuse exactly the failure types the client classifies as fail-fast', () => {
+    const failFast = DEFACTO_FAILURE_TYPES.filter(
+      (type) => classify(new ERROR_CLASS_BY_TYPE[type]('x', site)).kind === 'fail_fast',
+    );
+    for (const options of [readOptions, createOptions, commandOptions]) {
+      expect([...(options.retry?.nonRetryableErrorTypes ?? [])].sort()).toEqual([...failFast].sort());
+    }
+  });
+
+  it('the non-retryable list keeps the values and order recorded in existing workflow histories', () => {
+    expect(readOptions.retry?.nonRetryableErrorTypes).toEqual([
+      'DefactoValidationError', 'DefactoBadRequestError', 'DefactoAuthError', 'DefactoBusinessRefusalError',
+      'DefactoNotFoundError', 'DefactoConflictError', 'DefactoContractError', 'DefactoUnexpectedError',
+    ]);
   });
 
   it('domain status unions match the wire enums they mirror', () => {

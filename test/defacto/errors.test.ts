@@ -72,11 +72,14 @@ describe('errorFromResponse maps status + problem body + headers to one class', 
     expect(error.retryAfterMs).toBe(7000);
   });
 
-  it('toJSON holds only the safe fields', () => {
-    const error = errorFromResponse({ ...site, status: 429, body: problem(429), headers: { 'retry-after': '2' } });
-    expect(Object.keys(error.toJSON()).sort()).toEqual(
-      ['detail', 'invalidParams', 'message', 'method', 'name', 'pathTemplate', 'problemType', 'retryAfterMs', 'status', 'title'],
-    );
+  it('toJSON is the one safe-details shape: the same keys for every failure, absent values null', () => {
+    const keys = ['code', 'detail', 'invalidParams', 'message', 'method', 'pathTemplate', 'problemType', 'retryAfterMs', 'status', 'title', 'type'];
+    const limited = errorFromResponse({ ...site, status: 429, body: problem(429), headers: { 'retry-after': '2' } });
+    expect(Object.keys(limited.toJSON()).sort()).toEqual(keys);
+    expect(limited.toJSON()).toMatchObject({ type: 'DefactoRateLimitError', status: 429, retryAfterMs: 2000, code: null });
+    const reset = errorFromTransport(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), site);
+    expect(Object.keys(reset.toJSON()).sort()).toEqual(keys);
+    expect(reset.toJSON()).toMatchObject({ type: 'DefactoNetworkError', status: null, problemType: null, code: 'ECONNRESET' });
   });
 });
 

@@ -5,9 +5,12 @@ import {
   DefactoUnexpectedError, DefactoValidationError, type DefactoError, type DefactoErrorInit,
 } from '../../src/defacto/errors';
 import {
-  classify, DEFAULT_BACKOFF, isOutcomeUnknown, isRetryable, nextDelayMs, NON_RETRYABLE_ERROR_TYPES, RETRYABLE_ERROR_TYPES,
-  type RetryDecision,
+  classify, DEFAULT_BACKOFF, isOutcomeUnknown, isRetryable, nextDelayMs, type RetryDecision,
 } from '../../src/defacto/retry-policy';
+import { ERROR_CLASS_BY_TYPE } from '../../src/defacto/errors';
+import {
+  DEFACTO_FAILURE_TYPES, NON_RETRYABLE_DEFACTO_FAILURES, RETRYABLE_DEFACTO_FAILURES,
+} from '../../src/domain/defacto-failures';
 
 const site = { method: 'POST', pathTemplate: '/loans' };
 type Ctor = new (message: string, init: DefactoErrorInit) => DefactoError;
@@ -45,12 +48,16 @@ describe('classify: one decision per error class', () => {
     expect(classify('a string')).toEqual({ kind: 'fail_fast' });
   });
 
-  it('the retryable and non-retryable name lists agree with classify', () => {
-    const all = [...RETRYABLE_ERROR_TYPES, ...NON_RETRYABLE_ERROR_TYPES];
-    expect(new Set(all).size).toBe(12);
-    const instances = rows.map(([, error]) => error);
-    for (const error of instances) {
-      expect(RETRYABLE_ERROR_TYPES.includes(error.name as never)).toBe(isRetryable(classify(error)));
+  it('the retryable and non-retryable lists of the table partition every failure type and agree with classify', () => {
+    expect(new Set([...RETRYABLE_DEFACTO_FAILURES, ...NON_RETRYABLE_DEFACTO_FAILURES]).size).toBe(DEFACTO_FAILURE_TYPES.length);
+    for (const error of rows.map(([, e]) => e)) {
+      expect(RETRYABLE_DEFACTO_FAILURES.includes(error.name as never)).toBe(isRetryable(classify(error)));
+    }
+  });
+
+  it('each failure type of the table has a class that carries that name', () => {
+    for (const type of DEFACTO_FAILURE_TYPES) {
+      expect(new ERROR_CLASS_BY_TYPE[type]('x', site).name).toBe(type);
     }
   });
 });

@@ -11,7 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefactoClient } from '../../src/defacto';
 import { createLogger } from '../../src/logging';
-import { runWorker, type RunningWorker } from '../../src/loan-worker';
+import { runWorker, type RunningWorker } from '../../src/loans/loan-worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
 import { bundleOnce, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 

@@ -8,9 +8,9 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DefactoClient } from '../../defacto/client';
-import { LOAN_STATUSES } from '../../domain/loan';
+import { LOAN_STATUSES, type LoanStatus } from '../../domain/loan';
 import { LoanRequestSchema } from '../../domain/schemas';
-import { startLoan } from '../../starter';
+import { startLoan } from '../../loans/start-loan';
 import {
   approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
   type OperatorNote,
@@ -27,6 +27,8 @@ export interface LoanRoutesOptions {
   readonly uiBaseUrl?: string | undefined;
   /** Key of the search tags of started loans. */
   readonly searchTagKey?: Buffer | undefined;
+  /** Secret that signs listing cursors (the back-office token). */
+  readonly cursorKey: string;
 }
 
 const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(1000) });
@@ -34,14 +36,34 @@ type Params = { Params: { workflowId: string } };
 
 const OperatorNoteSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
+const isLoanStatus = (value: unknown): value is LoanStatus => (LOAN_STATUSES as readonly unknown[]).includes(value);
+
+/** `?status=A&status=B`: zero or more loan statuses; a wrong one is named with the allowed values. */
+const StatusFilter = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value, ctx): LoanStatus[] => {
+    const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    if (!values.every(isLoanStatus)) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${LOAN_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    return values;
+  });
+
 const ListQuerySchema = z.strictObject({
-  status: z
-    .union([z.enum(LOAN_STATUSES), z.array(z.enum(LOAN_STATUSES))])
-    .optional()
-    .transform((s) => (s === undefined ? [] : Array.isArray(s) ? s : [s])),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(4096).optional(),
+  status: StatusFilter,
+  pageSize: z.coerce
+    .number({ error: 'must be an integer from 1 to 100' })
+    .int({ error: 'must be an integer from 1 to 100' })
+    .min(1, { error: 'must be an integer from 1 to 100' })
+    .max(100, { error: 'must be an integer from 1 to 100' })
+    .default(20),
+  cursor: z.string({ error: 'must be given once' }).max(4096, { error: 'too long for a cursor from this API' }).optional(),
 });
+
+/** Routes without query parameters refuse any (a typo such as `?stauts=` is not silently ignored). */
+const NoQuery = z.strictObject({});
 
 /** Links of a loan workflow: this API's resource and, when configured, the Temporal Web UI page. */
 function linksOf(options: LoanRoutesOptions, workflowId: string, runId: string): { self: string; ui: string | null } {
@@ -74,6 +96,7 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
   const client = options.temporalClient;
 
   app.post('/loans', async (request, reply) => {
+    parseOrProblem(NoQuery, request.query, 'query');
     // Validated before anything starts: a refused body starts no workflow.
     const loanRequest = parseOrProblem(LoanRequestSchema, request.body ?? {}, 'body');
     const started = await startLoan(client, loanRequest, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey });
@@ -90,17 +113,20 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
       statuses: query.status,
       pageSize: query.pageSize,
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      cursorKey: options.cursorKey,
     });
   });
 
   app.get<Params>('/loans/:workflowId', async (request) => {
     const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+    parseOrProblem(NoQuery, request.query, 'query');
     return client.workflow.getHandle(workflowId).query(progressQuery);
   });
 
   const operatorRoute = (action: string, update: OperatorUpdate): void => {
     app.post<Params>(`/loans/:workflowId/${action}`, async (request) => {
       const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+      parseOrProblem(NoQuery, request.query, 'query');
       const note = parseOrProblem(OperatorNoteSchema, request.body ?? {}, 'body');
       const result = await runUpdate(client, workflowId, update, note.reason !== undefined ? { reason: note.reason } : {});
       return { workflowId, ...result };
@@ -112,6 +138,7 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
 
   app.get<Params>('/loans/:workflowId/contract', async (request, reply) => {
     const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+    parseOrProblem(NoQuery, request.query, 'query');
     const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
     const borrowerId = progress.borrower?.id;
     if (!borrowerId) throw new HttpProblem('refused', { detail: 'The borrower is not registered yet' });

@@ -9,13 +9,13 @@ import {
   bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import { createActivities, type LoanActivities } from './activities';
-import { FAILURE_CONVERTER_PATH } from './codec/data-converter';
-import { ConfigError, type AppConfig } from './config';
-import { DefactoClient } from './defacto';
-import { rootLogger, type Logger } from './logging';
+import { createActivities, type LoanActivities } from '../activities';
+import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
+import { ConfigError, type AppConfig } from '../config';
+import { DefactoClient } from '../defacto';
+import { rootLogger, type Logger } from '../logging';
 
-const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
