@@ -3,12 +3,28 @@
  * (or at once with `wait_for_ready`) together with its credit line and a `CreditLine.CREATED` event.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApiPostBorrower, SignBorrowerRequest } from '../defacto/wire';
+import type { ApiBorrower, ApiPostBorrower, Page, SignBorrowerRequest } from '../defacto/wire';
 import { BORROWER_READY_AFTER_STEPS, CREDIT_LINE_POOL_CENTS, DUPLICATE_BORROWER_POLICY } from './assumptions';
 import type { EmulatorContext } from './context';
-import { ProblemError } from './problems';
+import { listPage } from './list-filters';
+import { BORROWER_LIST } from './lists';
+import type { PageRequest } from './pagination';
+import { notFound, ProblemError } from './problems';
 import type { BorrowerRecord, TenantState } from './store';
 import { creditLineEvent, moveBorrower } from './transitions';
+import { borrowerView } from './views';
+
+/** The tenant's borrower, or a 404 problem. */
+export function borrowerOr404(tenant: TenantState, id: string): BorrowerRecord {
+  const borrower = tenant.borrowers.get(id);
+  if (!borrower) throw notFound('borrower', id);
+  return borrower;
+}
+
+/** `GET /borrowers`. */
+export function listBorrowers(ctx: EmulatorContext, tenant: TenantState, request: PageRequest): Page<ApiBorrower> {
+  return listPage(BORROWER_LIST, request, { data: tenant, now: ctx.clock.now() }, tenant.borrowers.items, (b) => borrowerView(ctx, b));
+}
 
 /** Creates a borrower, or returns the tenant's existing one with the same identifier (`created: false`). */
 export function createBorrower(

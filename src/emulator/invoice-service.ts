@@ -3,14 +3,63 @@
  * sandbox, verified at once; PATCH only while editable; submit checks the fields a loan needs.
  */
 import { randomUUID } from 'node:crypto';
-import type { AccountCreation, AccountDetails, CounterpartyCreation, InvoiceCreation, InvoicePatch, InvalidParam } from '../defacto/wire';
+import type {
+  AccountCreation, AccountDetails, ApiInvoice, CounterpartyCreation, InvoiceCreation, InvoicePatch, InvalidParam, Page,
+} from '../defacto/wire';
 import { SANDBOX_BIC } from '../defacto/wire';
 import { ENFORCE_ONE_IBAN_PER_COUNTERPARTY } from './assumptions';
 import type { EmulatorContext } from './context';
-import { ProblemError, validationFailed } from './problems';
+import { listPage } from './list-filters';
+import { INVOICE_LIST } from './lists';
+import type { PageRequest } from './pagination';
+import { invalidTransition, notFound, ProblemError, validationFailed } from './problems';
 import { isSandboxIban, normalizeIban } from './scenario';
 import { pushIndex, type CounterpartyRef, type InvoiceRecord, type TenantState } from './store';
+import { canPatchInvoice, invoiceMachine, loanHoldsInvoice } from './state-machines';
 import { moveInvoice } from './transitions';
+import { invoiceView } from './views';
+
+/** The tenant's invoice, or a 404 problem. */
+export function invoiceOr404(tenant: TenantState, id: string): InvoiceRecord {
+  const invoice = tenant.invoices.get(id);
+  if (!invoice) throw notFound('invoice', id);
+  return invoice;
+}
+
+/** `GET /invoices`. */
+export function listInvoices(ctx: EmulatorContext, tenant: TenantState, request: PageRequest): Page<ApiInvoice> {
+  return listPage(INVOICE_LIST, request, { data: tenant, now: ctx.clock.now() }, tenant.invoices.items, (i) => invoiceView(ctx, i));
+}
+
+/** `PATCH /invoice/{invoice_id}`: only while the invoice is editable (§3.12). */
+export function editInvoice(ctx: EmulatorContext, tenant: TenantState, invoice: InvoiceRecord, patch: InvoicePatch): void {
+  if (!canPatchInvoice(invoice.status)) {
+    throw invalidTransition(`An invoice can be edited only in TO_SUBMIT or TO_EDIT; this one is ${invoice.status}.`, { status: invoice.status });
+  }
+  patchInvoice(ctx, tenant, invoice, patch);
+}
+
+/** `DELETE /invoice/{invoice_id}`: refused while an active loan finances it or its status forbids it. */
+export function deleteInvoice(ctx: EmulatorContext, tenant: TenantState, invoice: InvoiceRecord): void {
+  const activeLoan = invoice.loanIds.some((id) => {
+    const loan = tenant.loans.get(id);
+    return loan !== undefined && loanHoldsInvoice(loan.status) && loan.status !== 'CLOSED';
+  });
+  if (activeLoan || !invoiceMachine.can(invoice.status, 'DELETE')) {
+    throw invalidTransition(activeLoan ? 'This invoice is financed by an active loan.' : `An invoice in ${invoice.status} cannot be deleted.`,
+      { status: invoice.status });
+  }
+  moveInvoice(ctx, tenant, invoice, 'DELETE');
+}
+
+/** `POST /invoice/{invoice_id}/submit` with its optional patch body. */
+export function submitEditedInvoice(ctx: EmulatorContext, tenant: TenantState, invoice: InvoiceRecord, patch: InvoicePatch): void {
+  if (!invoiceMachine.can(invoice.status, 'SUBMIT')) {
+    throw invalidTransition(`An invoice can be submitted only in TO_SUBMIT or TO_EDIT; this one is ${invoice.status}.`, { status: invoice.status });
+  }
+  patchInvoice(ctx, tenant, invoice, patch);
+  submitInvoice(ctx, tenant, invoice);
+}
 
 /** Normalises an account as read back (`APILightAccountDetails`). */
 export function accountDetails(account: AccountCreation): AccountDetails {

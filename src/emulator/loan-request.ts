@@ -55,26 +55,21 @@ export interface LoanRequestResult {
   readonly status: number;
 }
 
-/** Handles one `POST /loans` body (already JSON-parsed; validated here). */
-export function requestLoan(
-  ctx: EmulatorContext, tenant: TenantState, rawBody: unknown, body: PostLoanBody, repaymentMode?: RepaymentMode,
-): LoanRequestResult {
-  const saltId = body.salt_id ?? null;
-  const bodyHash = saltId === null ? '' : canonicalHash(rawBody);
-  if (saltId !== null) {
-    const known = tenant.loanBySalt.get(saltId);
-    const loan = known ? tenant.loans.get(known.loanId) : undefined;
-    if (known && loan) {
-      if (known.bodyHash !== bodyHash) {
-        throw new ProblemError(SALT_ID_CONFLICT_STATUS, 'idempotency_conflict',
-          'This salt_id was already used with a different request body.', [], { loan_id: loan.id });
-      }
-      return { loan, status: SALT_ID_REPLAY_STATUS };
-    }
+/** The loan already requested with this `salt_id` (same body), or a 409 when the body differs. */
+function replayedLoan(tenant: TenantState, saltId: string | null, bodyHash: string): LoanRecord | undefined {
+  if (saltId === null) return undefined;
+  const known = tenant.loanBySalt.get(saltId);
+  const loan = known ? tenant.loans.get(known.loanId) : undefined;
+  if (!known || !loan) return undefined;
+  if (known.bodyHash !== bodyHash) {
+    throw new ProblemError(SALT_ID_CONFLICT_STATUS, 'idempotency_conflict',
+      'This salt_id was already used with a different request body.', [], { loan_id: loan.id });
   }
+  return loan;
+}
 
-  const source = invoiceSource(tenant, body);
-  const now = ctx.clock.now();
+/** Amount, account and dates of the loan: given, else derived from its invoice; 422 naming what is missing. */
+function loanTerms(body: PostLoanBody, source: InvoiceSource | undefined, now: number) {
   const problems: InvalidParam[] = [];
   const account = body.loan_to ?? body.to_account ?? source?.toAccount ?? undefined;
   const amount = body.amount ?? source?.toPayAmount ?? source?.totalAmount ?? undefined;
@@ -87,10 +82,11 @@ export function requestLoan(
   if (!toRepayRaw) problems.push({ name: 'to_repay_at', reason: 'field required' });
   else if (toRepayAt <= toPayAt) problems.push({ name: 'to_repay_at', reason: 'must be after to_pay_at' });
   if (problems.length > 0 || amount === undefined || !account) throw validationFailed('Body', problems);
+  return { account, amount, toPayAt, toRepayAt };
+}
 
-  const invoice = source?.existing ?? (body.invoices?.[0]
-    ? createInvoice(ctx, tenant, body.invoices[0], { forceSubmit: true }) : undefined);
-  const loanTo = accountDetails(account);
+/** The loan's borrower as first known: the explicit `borrower`, else the invoice's seller. */
+function borrowerOf(body: PostLoanBody, invoice: InvoiceRecord | undefined): { candidates: string[]; fallback: BusinessRef } {
   const candidates: string[] = [];
   if (body.borrower?.identifier) candidates.push(body.borrower.identifier);
   if (invoice?.seller?.identifier) candidates.push(invoice.seller.identifier);
@@ -98,6 +94,25 @@ export function requestLoan(
   const fallback: BusinessRef = body.borrower
     ? { id: null, identifier: body.borrower.identifier, identifierType: body.borrower.identifier_type ?? null, name: null, vatNumber: null }
     : invoice?.seller ? refOf(invoice.seller) : { id: null, identifier: '', identifierType: null, name: null, vatNumber: null };
+  return { candidates, fallback };
+}
+
+/** Handles one `POST /loans` body (already JSON-parsed; validated here). */
+export function requestLoan(
+  ctx: EmulatorContext, tenant: TenantState, rawBody: unknown, body: PostLoanBody, repaymentMode?: RepaymentMode,
+): LoanRequestResult {
+  const saltId = body.salt_id ?? null;
+  const bodyHash = saltId === null ? '' : canonicalHash(rawBody);
+  const replayed = replayedLoan(tenant, saltId, bodyHash);
+  if (replayed) return { loan: replayed, status: SALT_ID_REPLAY_STATUS };
+
+  const source = invoiceSource(tenant, body);
+  const now = ctx.clock.now();
+  const { account, amount, toPayAt, toRepayAt } = loanTerms(body, source, now);
+  const invoice = source?.existing ?? (body.invoices?.[0]
+    ? createInvoice(ctx, tenant, body.invoices[0], { forceSubmit: true }) : undefined);
+  const loanTo = accountDetails(account);
+  const { candidates, fallback } = borrowerOf(body, invoice);
 
   const id = randomUUID();
   const short = id.slice(0, 8).toUpperCase();

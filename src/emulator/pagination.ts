@@ -12,12 +12,14 @@ import type { StoredRecord } from './store';
 export interface SortSpec<T> {
   readonly key: (item: T) => number;
   readonly direction: 'asc' | 'desc';
+  /** The key is the insertion `seq`: items already in insertion order need no sorting. */
+  readonly bySeq?: true;
 }
 
 /** Newest first by insertion: the default order (§6). */
-export const NEWEST_FIRST: SortSpec<StoredRecord> = { key: (r) => r.seq, direction: 'desc' };
+export const NEWEST_FIRST: SortSpec<StoredRecord> = { key: (r) => r.seq, direction: 'desc', bySeq: true };
 /** Oldest first by insertion. */
-export const OLDEST_FIRST: SortSpec<StoredRecord> = { key: (r) => r.seq, direction: 'asc' };
+export const OLDEST_FIRST: SortSpec<StoredRecord> = { key: (r) => r.seq, direction: 'asc', bySeq: true };
 
 /** The paging part of a list request. */
 export interface PageRequest {

@@ -9,12 +9,12 @@ import { PROBLEM_TYPE_BASE, type InvalidParam, type Problem } from '../defacto/w
 export type ProblemSlug =
   | 'bad_request' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'validation_error' | 'invalid_transition'
   | 'idempotency_conflict' | 'business_refusal' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited'
-  | 'server_error' | 'bad_gateway' | 'service_unavailable' | 'gateway_timeout';
+  | 'server_error' | 'not_implemented' | 'bad_gateway' | 'service_unavailable' | 'gateway_timeout';
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 402: 'Request Failed', 404: 'Not Found', 405: 'Method Not Allowed',
   409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 

@@ -1,54 +1,20 @@
-/** Borrower endpoints (digest §3.6–§3.10). */
+/** Borrower endpoints (digest §3.6–§3.10): parse, delegate to the borrower services, render. */
 import { ApiPostBorrowerSchema, SignBorrowerRequestSchema } from '../../defacto/wire';
-import { createBorrower, deactivateBorrower, signBorrower } from '../borrower-service';
-import { NEWEST_FIRST, paginate } from '../pagination';
-import { notFound } from '../problems';
-import type { BorrowerRecord, TenantState } from '../store';
+import { borrowerOr404, createBorrower, deactivateBorrower, listBorrowers, signBorrower } from '../borrower-service';
 import { borrowerView } from '../views';
-import {
-  body, checkQuery, pageRequest, param, queryDate, queryList, queryOne, rawQuery, tenantOf, type RouteDeps,
-} from './common';
-
-function borrowerOr404(tenant: TenantState, id: string): BorrowerRecord {
-  const borrower = tenant.borrowers.get(id);
-  if (!borrower) throw notFound('borrower', id);
-  return borrower;
-}
+import { body, pageRequest, param, tenantOf, type RouteDeps } from './common';
 
 /** Registers the borrower routes. */
 export function borrowerRoutes({ app, ctx }: RouteDeps): void {
   app.post('/borrowers', async (request, reply) => {
-    const tenant = tenantOf(ctx, request);
-    const { borrower } = createBorrower(ctx, tenant, body(ApiPostBorrowerSchema, request));
+    const { borrower } = createBorrower(ctx, tenantOf(ctx, request), body(ApiPostBorrowerSchema, request));
     return reply.code(201).send(borrowerView(ctx, borrower));
   });
 
-  app.get('/borrowers', async (request) => {
-    const tenant = tenantOf(ctx, request);
-    const q = rawQuery(request);
-    checkQuery(q, { dates: ['from_signed_at', 'to_signed_at'] });
-    const ids = queryList(q, 'borrower_id');
-    const identifier = queryOne(q, 'borrower_identifier') ?? queryOne(q, 'identifier');
-    const from = queryDate(q, 'from_signed_at');
-    const to = queryDate(q, 'to_signed_at');
-    let items: readonly BorrowerRecord[] = tenant.borrowers.items;
-    if (identifier !== undefined) {
-      const id = tenant.borrowerByIdentifier.get(identifier);
-      const found = id ? tenant.borrowers.get(id) : undefined;
-      items = found ? [found] : [];
-    }
-    if (ids.length > 0 || from !== undefined || to !== undefined) {
-      items = items.filter((b) => (ids.length === 0 || ids.includes(b.id))
-        && (from === undefined || (b.signedAt !== null && b.signedAt >= from))
-        && (to === undefined || (b.signedAt !== null && b.signedAt < to)));
-    }
-    return paginate(items, NEWEST_FIRST, pageRequest(request), (b) => borrowerView(ctx, b), true);
-  });
+  app.get('/borrowers', async (request) => listBorrowers(ctx, tenantOf(ctx, request), pageRequest(request)));
 
-  app.get('/borrower/:borrower_id', async (request) => {
-    const tenant = tenantOf(ctx, request);
-    return borrowerView(ctx, borrowerOr404(tenant, param(request, 'borrower_id')));
-  });
+  app.get('/borrower/:borrower_id', async (request) =>
+    borrowerView(ctx, borrowerOr404(tenantOf(ctx, request), param(request, 'borrower_id'))));
 
   app.post('/borrower/:borrower_id/sign', async (request) => {
     const tenant = tenantOf(ctx, request);
@@ -58,8 +24,7 @@ export function borrowerRoutes({ app, ctx }: RouteDeps): void {
   });
 
   app.post('/borrower/:borrower_id/deactivate', async (request, reply) => {
-    const tenant = tenantOf(ctx, request);
-    deactivateBorrower(ctx, borrowerOr404(tenant, param(request, 'borrower_id')));
+    deactivateBorrower(ctx, borrowerOr404(tenantOf(ctx, request), param(request, 'borrower_id')));
     return reply.code(204).send();
   });
 }

@@ -1,12 +1,12 @@
 /**
- * Helpers shared by the route modules: the caller's tenant, query parsing (repeated keys = arrays),
- * body validation and the page request.
+ * Helpers shared by the route modules: the caller's tenant, single query values, body validation and
+ * the page request. List filters are declared in `lists.ts`.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { EmulatorContext } from '../context';
 import type { PageRequest } from '../pagination';
-import { ProblemError, parseOr422, validationFailed } from '../problems';
+import { ProblemError, parseOr422 } from '../problems';
 import type { TenantState } from '../store';
 
 declare module 'fastify' {
@@ -45,52 +45,10 @@ export function rawQuery(request: FastifyRequest): RawQuery {
   return (request.query ?? {}) as RawQuery;
 }
 
-/** All values of a query key (repeated keys and comma-free single values). */
-export function queryList(query: RawQuery, name: string): string[] {
-  const value = query[name];
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-/** The last value of a query key. */
+/** The last value of a query key (repeated keys: the last one wins). */
 export function queryOne(query: RawQuery, name: string): string | undefined {
-  const values = queryList(query, name);
-  return values[values.length - 1];
-}
-
-/**
- * Validates list filters: each enum filter's values must be allowed, dates must be ISO 8601, booleans
- * `true|false`. Throws one 422 naming every bad parameter.
- */
-export function checkQuery(
-  query: RawQuery,
-  spec: { enums?: Record<string, readonly string[]>; dates?: readonly string[]; booleans?: readonly string[]; ints?: readonly string[] },
-): void {
-  const problems: { name: string; reason: string }[] = [];
-  for (const [name, allowed] of Object.entries(spec.enums ?? {})) {
-    for (const v of queryList(query, name)) {
-      if (!allowed.includes(v)) problems.push({ name, reason: `invalid value '${v.slice(0, 40)}'; expected one of ${allowed.join(', ')}` });
-    }
-  }
-  for (const name of spec.dates ?? []) {
-    const v = queryOne(query, name);
-    if (v !== undefined && Number.isNaN(Date.parse(v))) problems.push({ name, reason: 'expected an ISO 8601 date-time' });
-  }
-  for (const name of spec.booleans ?? []) {
-    const v = queryOne(query, name);
-    if (v !== undefined && v !== 'true' && v !== 'false') problems.push({ name, reason: 'expected true or false' });
-  }
-  for (const name of spec.ints ?? []) {
-    const v = queryOne(query, name);
-    if (v !== undefined && !/^\d+$/.test(v)) problems.push({ name, reason: 'expected a non-negative integer' });
-  }
-  if (problems.length > 0) throw validationFailed('Query', problems);
-}
-
-/** The millisecond value of a date query parameter (already checked). */
-export function queryDate(query: RawQuery, name: string): number | undefined {
-  const v = queryOne(query, name);
-  return v === undefined ? undefined : Date.parse(v);
+  const value = query[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
 /** Validates a JSON body with a wire schema (422 naming every bad field). */

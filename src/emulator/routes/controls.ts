@@ -17,7 +17,17 @@ const RepaymentSchema = z.object({ loan_id: z.string().min(1) });
 const SettingsSchema = z.object({ repayment: z.enum(['sandbox', 'production']).nullish() });
 
 /** Registers the `/_emulator` routes. */
-export function controlRoutes({ app, ctx }: RouteDeps): void {
+export function controlRoutes(deps: RouteDeps): void {
+  runtimeControls(deps);
+  dataControls(deps);
+  documentControls(deps);
+  deps.app.all('/_emulator/*', async () => {
+    throw new ProblemError(404, 'not_found', 'No such emulator control.');
+  });
+}
+
+/** Clock, faults and stats. */
+function runtimeControls({ app, ctx }: RouteDeps): void {
   const clockView = () => ({ now: isoTimestamp(ctx.clock.now()), now_ms: ctx.clock.now(), pending_steps: ctx.clock.pending() });
 
   app.get('/_emulator/clock', async () => clockView());
@@ -42,6 +52,10 @@ export function controlRoutes({ app, ctx }: RouteDeps): void {
     return reply.code(204).send();
   });
 
+}
+
+/** Webhook deliveries, simulated repayments, inventory, settings, reset. */
+function dataControls({ app, ctx }: RouteDeps): void {
   app.get('/_emulator/webhooks/deliveries', async (request) => {
     const key = bearerToken(request.headers.authorization);
     const data = ctx.dispatcher.deliveries(key ?? undefined);
@@ -74,6 +88,10 @@ export function controlRoutes({ app, ctx }: RouteDeps): void {
     return reply.code(204).send();
   });
 
+}
+
+/** The documents behind the URLs the emulator hands out. */
+function documentControls({ app, ctx }: RouteDeps): void {
   app.get('/_emulator/documents/:file', async (request, reply) => {
     const id = param(request, 'file').replace(/\.pdf$/, '');
     for (const tenant of ctx.store.allTenants()) {
@@ -88,10 +106,6 @@ export function controlRoutes({ app, ctx }: RouteDeps): void {
     reply.type('application/pdf').send(pdf(`Invoice ${param(request, 'file').replace(/\.pdf$/, '')}`)));
   app.get('/_emulator/contracts/:file', async (request, reply) =>
     reply.type('application/pdf').send(pdf(`Loan agreement ${param(request, 'file').replace(/\.pdf$/, '')}`)));
-
-  app.all('/_emulator/*', async () => {
-    throw new ProblemError(404, 'not_found', 'No such emulator control.');
-  });
 }
 
 /** One tenant's counts, as `GET /_emulator/inventory` answers: lets tests assert "exactly one of each". */

@@ -1,55 +1,25 @@
-/** Webhook subscriptions (digest §3.22): create, list, patch (full or partial), delete. */
-import { randomUUID } from 'node:crypto';
+/** Webhook subscriptions (digest §3.22): parse, delegate to the webhook services. */
 import { CreateWebhookSchema } from '../../defacto/wire';
-import { NEWEST_FIRST, paginate } from '../pagination';
-import { notFound } from '../problems';
-import type { TenantState, WebhookRecord } from '../store';
-import { webhookView } from '../views';
-import { body, pageRequest, param, queryOne, rawQuery, tenantOf, type RouteDeps } from './common';
+import { createWebhook, listWebhooks, patchWebhook, webhookOr404 } from '../webhook-service';
+import { body, pageRequest, param, tenantOf, type RouteDeps } from './common';
 
 const WebhookPatchSchema = CreateWebhookSchema.partial();
 
-function webhookOr404(tenant: TenantState, id: string): WebhookRecord {
-  const hook = tenant.webhooks.get(id);
-  if (!hook) throw notFound('webhook', id);
-  return hook;
-}
-
 /** Registers the webhook subscription routes. */
 export function webhookRoutes({ app, ctx }: RouteDeps): void {
-  app.post('/webhooks', async (request, reply) => {
-    const tenant = tenantOf(ctx, request);
-    const input = body(CreateWebhookSchema, request);
-    const now = ctx.clock.now();
-    const hook = tenant.webhooks.add({
-      id: randomUUID(), seq: ctx.store.nextSeq(), createdAt: now, updatedAt: now,
-      name: input.name, toUrl: input.to_url, eventTypes: [...new Set(input.event_types)],
-    });
-    return reply.code(201).send(webhookView(hook));
-  });
+  app.post('/webhooks', async (request, reply) =>
+    reply.code(201).send(createWebhook(ctx, tenantOf(ctx, request), body(CreateWebhookSchema, request))));
 
-  app.get('/webhooks', async (request) => {
-    const tenant = tenantOf(ctx, request);
-    const url = queryOne(rawQuery(request), 'to_url');
-    const items = url === undefined ? tenant.webhooks.items : tenant.webhooks.items.filter((h) => h.toUrl === url);
-    return paginate(items, NEWEST_FIRST, pageRequest(request), webhookView, true);
-  });
+  app.get('/webhooks', async (request) => listWebhooks(ctx, tenantOf(ctx, request), pageRequest(request)));
 
   app.patch('/webhook/:webhook_id', async (request) => {
-    const tenant = tenantOf(ctx, request);
-    const hook = webhookOr404(tenant, param(request, 'webhook_id'));
-    const patch = body(WebhookPatchSchema, request);
-    if (patch.name !== undefined) hook.name = patch.name;
-    if (patch.to_url !== undefined) hook.toUrl = patch.to_url;
-    if (patch.event_types !== undefined) hook.eventTypes = [...new Set(patch.event_types)];
-    hook.updatedAt = ctx.clock.now();
-    return webhookView(hook);
+    const hook = webhookOr404(tenantOf(ctx, request), param(request, 'webhook_id'));
+    return patchWebhook(ctx, hook, body(WebhookPatchSchema, request));
   });
 
   app.delete('/webhook/:webhook_id', async (request, reply) => {
     const tenant = tenantOf(ctx, request);
-    const hook = webhookOr404(tenant, param(request, 'webhook_id'));
-    tenant.webhooks.remove(hook.id);
+    tenant.webhooks.remove(webhookOr404(tenant, param(request, 'webhook_id')).id);
     return reply.code(204).send();
   });
 }
