@@ -33,11 +33,19 @@ export function borrowerSummary(b: ApiBorrower, site: { method: string; pathTemp
 
 /** Invoice → number, amount, dates and counterparties' company numbers (no document, no IBAN). */
 export function invoiceSummary(i: ApiInvoice, site: { method: string; pathTemplate: string }): InvoiceSummary {
+  const amountCents = i.to_pay_amount ?? i.total_amount ?? i.net_amount;
+  // Only a draft made from a document alone lacks these; the lifecycle never finances such a draft.
+  if (!i.invoice_number || amountCents == null) {
+    throw new DefactoContractError(`${site.method} ${site.pathTemplate} returned an invoice without a number or an amount`, {
+      method: site.method, pathTemplate: site.pathTemplate,
+      invalidParams: [{ name: i.invoice_number ? 'net_amount' : 'invoice_number', reason: 'missing' }],
+    });
+  }
   return {
     id: requireId(i.id, site.method, site.pathTemplate, 'an invoice'),
     invoiceNumber: i.invoice_number,
     status: i.status ?? null,
-    amountCents: i.to_pay_amount ?? i.total_amount ?? i.net_amount,
+    amountCents,
     currency: i.currency ?? 'EUR',
     issuedAt: i.issued_at ?? null,
     dueAt: i.due_at ?? null,

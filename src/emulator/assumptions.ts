@@ -3,7 +3,7 @@
  * digest section (`/work/shared/defacto-api.md`, "§") whose ASSUMPTION it encodes; docs/api-assumptions.md
  * maps them back. Change a choice here, not in the handlers.
  */
-import type { Scenario } from '../defacto/wire';
+import type { PaymentStatus, Scenario } from '../defacto/wire';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -22,6 +22,25 @@ export const FEES_DAILY_RATE_PERCENT = 0.05;
 export const LATE_DAILY_RATE_PERCENT = 0.1;
 /** Minimum billed duration (§2.1: "minimum one day of interest even if repaid the same day"). */
 export const MIN_FEE_DAYS = 1;
+
+/**
+ * `GET /payments?is_reconciled=` (§3.20): a payment is reconciled once it is matched to its loan, which in the
+ * emulator happens when it is PAID.
+ */
+export const RECONCILED_PAYMENT_STATUSES: readonly PaymentStatus[] = ['PAID'];
+
+/**
+ * The partner's own credit line (§3.21: `GET /credit_lines` lists it with the borrowers' lines; `GET /credit_line`
+ * returns it): this pool, reduced by every committed loan of the tenant.
+ */
+export const PARTNER_CREDIT_LINE_POOL_CENTS = 1_000_000_000;
+
+/**
+ * `PATCH /loan/{id}` in a status where no field is editable (PENDING_VALIDATION, in flight, terminal): 400
+ * `invalid_transition` (§3.16 leaves it open). PENDING_VALIDATION follows the OAS ("SUBMITTED or TO_VALIDATE"),
+ * not the migration page that suggests offering edits there.
+ */
+export const LOAN_PATCH_REFUSED_STATUS = 400;
 
 /** Credit-line pool of every borrower, in cents (§11 #25). */
 export const CREDIT_LINE_POOL_CENTS = 5_000_000;

@@ -85,7 +85,7 @@ export function makeReady(ctx: EmulatorContext, tenant: TenantState, borrower: B
   if (!borrower.creditLineId) {
     const now = ctx.clock.now();
     const line = tenant.creditLines.add({
-      id: randomUUID(), seq: ctx.store.nextSeq(), createdAt: now, updatedAt: now, borrowerId: borrower.id,
+      id: randomUUID(), seq: ctx.store.nextSeq(), createdAt: now, updatedAt: now, kind: 'borrower', borrowerId: borrower.id,
       borrowerIdentifier: borrower.input.identifier, pool: CREDIT_LINE_POOL_CENTS, balanceAvailable: CREDIT_LINE_POOL_CENTS,
       balancePending: 0, balancePendingValidation: 0, signedAt: borrower.signedAt,
     });

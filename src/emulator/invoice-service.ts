@@ -159,7 +159,12 @@ export function patchInvoice(ctx: EmulatorContext, tenant: TenantState, invoice:
   if (patch.currency != null) invoice.currency = patch.currency;
   if (patch.net_amount != null) invoice.netAmount = patch.net_amount;
   if (patch.tax_amount != null) invoice.taxAmount = patch.tax_amount;
-  if (patch.total_amount != null) invoice.totalAmount = patch.total_amount;
+  if (patch.total_amount != null) {
+    // Without its own value, the amount to pay follows the total (as on creation).
+    const follows = invoice.toPayAmount === null || invoice.toPayAmount === invoice.totalAmount;
+    invoice.totalAmount = patch.total_amount;
+    if (follows) invoice.toPayAmount = patch.total_amount;
+  }
   if (patch.to_pay_amount != null) invoice.toPayAmount = patch.to_pay_amount;
   if (patch.buyer != null) invoice.buyer = counterpartyRef(tenant, patch.buyer);
   if (patch.seller != null) invoice.seller = counterpartyRef(tenant, patch.seller);

@@ -5,6 +5,7 @@
 import {
   InvoiceStatusSchema, LoanStatusSchema, LoanTypeSchema, PaymentMethodSchema, PaymentStatusSchema, PaymentTypeSchema,
 } from '../defacto/wire';
+import { RECONCILED_PAYMENT_STATUSES } from './assumptions';
 import type { ListSpec } from './list-filters';
 import type { SortSpec } from './pagination';
 import type {
@@ -33,6 +34,10 @@ export const BORROWER_LIST: ListSpec<BorrowerRecord, TenantState> = {
   },
 };
 
+/** When each loan financing the invoice was paid out (null: not yet). */
+const loansPaidAt = (invoice: InvoiceRecord, tenant: TenantState): (number | null)[] =>
+  invoice.loanIds.map((id) => tenant.loans.get(id)?.paidAt ?? null);
+
 /** `GET /invoices`. */
 export const INVOICE_LIST: ListSpec<InvoiceRecord, TenantState> = {
   filters: {
@@ -42,6 +47,8 @@ export const INVOICE_LIST: ListSpec<InvoiceRecord, TenantState> = {
     invoice_number: { kind: 'any_of', get: (i) => i.invoiceNumber },
     status: { kind: 'any_of', get: (i) => i.status, allowed: InvoiceStatusSchema.options },
     linked_to_loan: { kind: 'flag', get: (i) => i.loanIds.length > 0 },
+    linked_to_loan_paid_after: { kind: 'from', get: loansPaidAt },
+    linked_to_loan_paid_before: { kind: 'before', get: loansPaidAt },
     query: { kind: 'text', get: (i) => [i.invoiceNumber, i.buyer?.name, i.seller?.name, i.id, String(i.totalAmount)] },
   },
   indexes: {
@@ -63,11 +70,12 @@ function loanText(loan: LoanRecord, tenant: TenantState): string[] {
   return [loan.id, loan.status, String(loan.amount), String(loan.feesEstimated), loan.beneficiary.name ?? '', loan.borrower.name ?? '', ...numbers];
 }
 
-/** `GET /loans`. The emulator never calls guarantees nor postpones repayments. */
+/** `GET /loans`. Emulator loans have no guarantor; the emulator never calls guarantees nor postpones repayments. */
 export const LOAN_LIST: ListSpec<LoanRecord, TenantState> = {
   filters: {
     id: { kind: 'any_of', get: (l) => l.id },
     borrower: { kind: 'any_of', get: (l) => l.borrower.identifier },
+    guarantor: { kind: 'never' },
     status: { kind: 'any_of', get: (l) => l.status, allowed: LoanStatusSchema.options },
     loan_type: { kind: 'any_of', get: (l) => l.loanType, allowed: LoanTypeSchema.options },
     query: { kind: 'text', get: loanText },
@@ -103,7 +111,7 @@ export const PAYMENT_LIST: ListSpec<PaymentRecord, TenantState> = {
     paid_after: { kind: 'from', get: (p) => p.paidAt },
     paid_before: { kind: 'before', get: (p) => p.paidAt },
     updated_after: { kind: 'from', get: (p) => p.updatedAt },
-    is_reconciled: { kind: 'no_effect', check: 'bool' },
+    is_reconciled: { kind: 'flag', get: (p) => RECONCILED_PAYMENT_STATUSES.includes(p.status) },
     include_loans: { kind: 'always_true' },
     include_bills: { kind: 'no_effect', check: 'bool' },
     include_payment_intents: { kind: 'no_effect', check: 'bool' },

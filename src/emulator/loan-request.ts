@@ -68,19 +68,29 @@ function replayedLoan(tenant: TenantState, saltId: string | null, bodyHash: stri
   return loan;
 }
 
-/** Amount, account and dates of the loan: given, else derived from its invoice; 422 naming what is missing. */
+/**
+ * Amount, account and dates of the loan: given, else derived from its invoice; one 422 naming what is
+ * missing or wrong, by the field the caller actually sent (`invoices.0.due_at`, not a derived `to_repay_at`).
+ */
 function loanTerms(body: PostLoanBody, source: InvoiceSource | undefined, now: number) {
   const problems: InvalidParam[] = [];
   const account = body.loan_to ?? body.to_account ?? source?.toAccount ?? undefined;
-  const amount = body.amount ?? source?.toPayAmount ?? source?.totalAmount ?? undefined;
+  const derivedAmount = source?.toPayAmount != null
+    ? { value: source.toPayAmount, name: source.names.toPayAmount }
+    : source?.totalAmount != null ? { value: source.totalAmount, name: source.names.totalAmount } : undefined;
+  const amount = body.amount ?? derivedAmount?.value;
+  const amountName = body.amount != null ? 'amount' : derivedAmount?.name ?? 'amount';
   const toPayAt = body.to_pay_at ? Date.parse(body.to_pay_at) : now;
   const toRepayRaw = body.to_repay_at ?? source?.dueAt ?? undefined;
+  const toRepayName = body.to_repay_at ? 'to_repay_at' : source?.names.dueAt ?? 'to_repay_at';
   const toRepayAt = toRepayRaw ? Date.parse(toRepayRaw) : Number.NaN;
   if (amount === undefined) problems.push({ name: 'amount', reason: 'field required' });
-  else if (amount <= 0) problems.push({ name: 'amount', reason: 'must be positive' });
+  else if (amount <= 0) problems.push({ name: amountName, reason: 'must be positive' });
   if (!account) problems.push({ name: 'loan_to', reason: 'field required' });
   if (!toRepayRaw) problems.push({ name: 'to_repay_at', reason: 'field required' });
-  else if (toRepayAt <= toPayAt) problems.push({ name: 'to_repay_at', reason: 'must be after to_pay_at' });
+  else if (toRepayAt <= toPayAt) {
+    problems.push({ name: toRepayName, reason: body.to_repay_at ? 'must be after to_pay_at' : 'the invoice is due before the loan would be paid out (to_pay_at)' });
+  }
   if (problems.length > 0 || amount === undefined || !account) throw validationFailed('Body', problems);
   return { account, amount, toPayAt, toRepayAt };
 }
@@ -156,6 +166,8 @@ interface InvoiceSource {
   toPayAmount: number | null;
   totalAmount: number | null;
   dueAt: string | null;
+  /** The request fields these values come from, for error messages. */
+  names: { toPayAmount: string; totalAmount: string; dueAt: string };
 }
 
 /** The invoice to finance: an existing one (`invoice_ids`) or one to create inline (`invoices`). */
@@ -174,9 +186,16 @@ function invoiceSource(tenant: TenantState, body: PostLoanBody): InvoiceSource |
   }
   if (problems.length > 0) throw validationFailed('Body', problems);
   if (existing) {
-    return { existing, toAccount: existing.toAccount, toPayAmount: existing.toPayAmount, totalAmount: existing.totalAmount, dueAt: existing.dueAt };
+    const name = 'invoice_ids.0';
+    return {
+      existing, toAccount: existing.toAccount, toPayAmount: existing.toPayAmount, totalAmount: existing.totalAmount,
+      dueAt: existing.dueAt, names: { toPayAmount: name, totalAmount: name, dueAt: name },
+    };
   }
   const given = inline[0];
   if (!given) return undefined;
-  return { toAccount: given.to_account ?? null, toPayAmount: given.to_pay_amount ?? null, totalAmount: given.total_amount, dueAt: given.due_at };
+  return {
+    toAccount: given.to_account ?? null, toPayAmount: given.to_pay_amount ?? null, totalAmount: given.total_amount, dueAt: given.due_at,
+    names: { toPayAmount: 'invoices.0.to_pay_amount', totalAmount: 'invoices.0.total_amount', dueAt: 'invoices.0.due_at' },
+  };
 }

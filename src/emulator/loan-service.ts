@@ -3,7 +3,7 @@
  * (which fields, which checks, then fees and repayment schedule recomputed), and the activity log.
  */
 import type { LoanApi, LoanApiEvent, LoanPatch, MinimalLoanApi, Page } from '../defacto/wire';
-import { DAY_MS } from './assumptions';
+import { DAY_MS, LOAN_PATCH_REFUSED_STATUS } from './assumptions';
 import type { EmulatorContext } from './context';
 import { feesFor } from './fees';
 import { accountDetails } from './invoice-service';
@@ -58,8 +58,10 @@ function patchProblems(loan: LoanRecord, patch: LoanPatch, toPayAt: number, toRe
 /** `PATCH /loan/{loan_id}`: refuses fields the status forbids, checks, applies, recomputes fees and the repayment. */
 export function patchLoan(ctx: EmulatorContext, tenant: TenantState, loan: LoanRecord, patch: LoanPatch): LoanApi {
   const refused = refusedFields(loan, patch);
-  if (refused.length > 0) {
-    throw new ProblemError(400, 'invalid_transition', `These fields cannot be changed while the loan is ${loan.status}.`,
+  if (refused.length > 0 || patchableLoanFields(loan.status).length === 0) {
+    const detail = patchableLoanFields(loan.status).length === 0
+      ? `A loan cannot be edited while it is ${loan.status}.` : `These fields cannot be changed while the loan is ${loan.status}.`;
+    throw new ProblemError(LOAN_PATCH_REFUSED_STATUS, 'invalid_transition', detail,
       refused.map((name) => ({ name, reason: `not editable in status ${loan.status}` })), { status: loan.status });
   }
   const toPayAt = patch.to_pay_at ? Date.parse(patch.to_pay_at) : loan.toPayAt;

@@ -130,20 +130,23 @@ export function loanHoldsInvoice(status: LoanStatus): boolean {
   return status !== 'DECLINED' && status !== 'CANCELED' && status !== 'DELETED';
 }
 
-/** Fields of `PATCH /loan/{id}` allowed in a status (§3.16); `'any'` = every field, `[]` = none. */
+/**
+ * Fields of `PATCH /loan/{id}` allowed in a status (§3.16, OAS): `'any'` in SUBMITTED and TO_VALIDATE;
+ * references and `to_repay_at` in VALIDATED and SCHEDULED; `to_repay_at` in TO_REPAY; none otherwise
+ * (`[]`: the PATCH is refused, see `LOAN_PATCH_REFUSED_STATUS`).
+ */
 export function patchableLoanFields(status: LoanStatus): 'any' | readonly string[] {
   switch (status) {
     case 'SUBMITTED':
-    case 'PENDING_VALIDATION':
     case 'TO_VALIDATE':
       return 'any';
     case 'VALIDATED':
     case 'SCHEDULED':
-      return ['loan_to_references', 'repayment_to_references', 'to_repay_at', 'metadata'];
+      return ['loan_to_references', 'repayment_to_references', 'to_repay_at'];
     case 'TO_REPAY':
-      return ['to_repay_at', 'metadata'];
+      return ['to_repay_at'];
     default:
-      return ['metadata'];
+      return [];
   }
 }
 

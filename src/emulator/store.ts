@@ -3,6 +3,8 @@
  * increasing `seq` (its insertion position), which list cursors use, so pages stay stable while other
  * requests insert. Lookups by id and by natural key are O(1).
  */
+import { randomUUID } from 'node:crypto';
+import { PARTNER_CREDIT_LINE_POOL_CENTS } from './assumptions';
 import type {
   AccountDetails, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
   IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, Scenario,
@@ -142,8 +144,9 @@ export interface PaymentRecord extends StoredRecord {
   failureReason: string | null;
 }
 
-/** A borrower's credit line (no status, §4.5). */
+/** A credit line (no status, §4.5): a borrower's, or the partner's own (`borrowerId` and identifier empty). */
 export interface CreditLineRecord extends StoredRecord {
+  kind: 'borrower' | 'partner';
   borrowerId: string;
   borrowerIdentifier: string;
   pool: number;
@@ -207,8 +210,12 @@ export class TenantState {
   readonly documents = new Map<string, string>();
   readonly counters = { validations: 0, cancels: 0 };
   repaymentMode: RepaymentMode | undefined;
+  /** The partner's own credit line, created with the tenant. */
+  readonly partnerLine: CreditLineRecord;
 
-  constructor(readonly key: string) {}
+  constructor(readonly key: string, partnerLine: Omit<CreditLineRecord, 'kind' | 'borrowerId' | 'borrowerIdentifier'>) {
+    this.partnerLine = this.creditLines.add({ ...partnerLine, kind: 'partner', borrowerId: '', borrowerIdentifier: '' });
+  }
 }
 
 /** All tenants, plus global indexes for the tenant-less `/_emulator` controls. */
@@ -224,11 +231,14 @@ export class EmulatorStore {
     return this.seq;
   }
 
-  /** The tenant's partition, created on first use. */
-  tenant(key: string): TenantState {
+  /** The tenant's partition, created on first use (at `now`, with the partner's credit line). */
+  tenant(key: string, now = 0): TenantState {
     let state = this.tenants.get(key);
     if (!state) {
-      state = new TenantState(key);
+      state = new TenantState(key, {
+        id: randomUUID(), seq: this.nextSeq(), createdAt: now, updatedAt: now, pool: PARTNER_CREDIT_LINE_POOL_CENTS,
+        balanceAvailable: PARTNER_CREDIT_LINE_POOL_CENTS, balancePending: 0, balancePendingValidation: 0, signedAt: now,
+      });
       this.tenants.set(key, state);
     }
     return state;

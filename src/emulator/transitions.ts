@@ -63,14 +63,18 @@ function adjustCredit(
   const borrower = tenant.borrowers.get(loan.borrowerId);
   const line = borrower?.creditLineId ? tenant.creditLines.get(borrower.creditLineId) : undefined;
   if (!line) return;
+  // The partner's own line carries every borrower's loans too (§3.21).
   const apply = (hold: LoanRecord['creditHold'], sign: 1 | -1): void => {
-    if (hold === 'pending') line.balancePendingValidation += sign * loan.amount;
-    if (hold === 'committed') line.balanceAvailable -= sign * loan.amount;
+    for (const l of [line, tenant.partnerLine]) {
+      if (hold === 'pending') l.balancePendingValidation += sign * loan.amount;
+      if (hold === 'committed') l.balanceAvailable -= sign * loan.amount;
+    }
   };
   apply(loan.creditHold, -1);
   apply(target, 1);
   loan.creditHold = target;
   line.updatedAt = ctx.clock.now();
+  tenant.partnerLine.updatedAt = line.updatedAt;
   creditLineEvent(ctx, tenant, line, 'BALANCE_UPDATED');
 }
 

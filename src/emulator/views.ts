@@ -59,7 +59,7 @@ export function borrowerView(ctx: EmulatorContext, b: BorrowerRecord): ApiBorrow
     accounts: input.account_number
       ? [{ account_number: input.account_number, account_number_type: 'iban', bank_identifier: SANDBOX_BIC, bank_identifier_type: 'bic', account_name: input.name ?? null }]
       : [],
-    directors: (input.directors ?? []).map((d, i) => ({ ...d, id: b.directorIds[i] ?? null })),
+    directors: input.directors ? input.directors.map((d, i) => ({ ...d, id: b.directorIds[i] ?? null })) : null,
     owner: input.owner && b.ownerId
       ? { id: b.ownerId, email: input.owner.email ?? '', phone_number: input.owner.phone_number ?? null }
       : null,
@@ -85,8 +85,8 @@ function counterpartyView(c: CounterpartyRef | null): Counterparty | null {
 export function invoiceView(ctx: EmulatorContext, inv: InvoiceRecord): ApiInvoice {
   return {
     id: inv.id,
-    invoice_number: inv.invoiceNumber ?? '',
-    net_amount: inv.netAmount ?? (inv.totalAmount !== null ? inv.totalAmount - (inv.taxAmount ?? 0) : 0),
+    invoice_number: inv.invoiceNumber,
+    net_amount: inv.netAmount ?? (inv.totalAmount !== null ? inv.totalAmount - (inv.taxAmount ?? 0) : null),
     tax_amount: inv.taxAmount,
     total_amount: inv.totalAmount,
     to_pay_amount: inv.toPayAmount,
@@ -210,7 +210,7 @@ export function creditLineView(tenant: TenantState, cl: CreditLineRecord): ApiCr
     signed_at: iso(cl.signedAt),
     start_date: isoTimestamp(cl.createdAt),
     end_date: null,
-    distribution: 'PARTNER',
+    distribution: cl.kind === 'partner' ? 'DIRECT' : 'PARTNER',
     loan_contract_type: 'CREDIT_OPERATION',
     fees_daily_rate: FEES_DAILY_RATE_PERCENT,
     fees_interest_daily_rate: FEES_DAILY_RATE_PERCENT,

@@ -124,7 +124,8 @@ describe('a full sandbox flow passes every wire schema', () => {
       scenario: 'SUCCESS', seller: { identifier: business.identifier, identifier_type: 'siren', name: business.name ?? null },
     });
     const invoice = await client.invoices.create(generated.invoice_creation_payload);
-    const invoiceNumber = invoice.invoice_number;
+    const invoiceNumber = invoice.invoice_number ?? '';
+    expect(invoiceNumber).not.toBe('');
     await expect(client.invoices.findByNumber(invoiceNumber)).resolves.toMatchObject({ id: invoice.id });
 
     const payload = generated.invoice_creation_payload;

@@ -147,12 +147,13 @@ describe('transition refusals', () => {
 });
 
 describe('loan edit rules', () => {
-  it('allow every field before validation, references and to_repay_at once validated, only to_repay_at when TO_REPAY', () => {
+  it('allow every field in SUBMITTED and TO_VALIDATE, references and to_repay_at once validated, only to_repay_at when TO_REPAY, nothing otherwise', () => {
+    expect(patchableLoanFields('SUBMITTED')).toBe('any');
     expect(patchableLoanFields('TO_VALIDATE')).toBe('any');
-    expect(patchableLoanFields('PENDING_VALIDATION')).toBe('any');
-    expect(patchableLoanFields('SCHEDULED')).toEqual(['loan_to_references', 'repayment_to_references', 'to_repay_at', 'metadata']);
-    expect(patchableLoanFields('TO_REPAY')).toEqual(['to_repay_at', 'metadata']);
-    expect(patchableLoanFields('CLOSED')).toEqual(['metadata']);
+    expect(patchableLoanFields('PENDING_VALIDATION')).toEqual([]);
+    expect(patchableLoanFields('SCHEDULED')).toEqual(['loan_to_references', 'repayment_to_references', 'to_repay_at']);
+    expect(patchableLoanFields('TO_REPAY')).toEqual(['to_repay_at']);
+    expect(patchableLoanFields('CLOSED')).toEqual([]);
   });
 
   it('let invoices be edited only as drafts or when sent back for edit', () => {

@@ -59,7 +59,7 @@ export type OwnerCreation = z.infer<typeof OwnerCreationSchema>;
 
 /** Body of `POST /borrowers` and output of the business generator (OAS `APIPostBorrower`). */
 export const ApiPostBorrowerSchema = z.object({
-  identifier: z.string().min(1),
+  identifier: z.string().min(1).regex(/^\S+$/, 'must not contain spaces (write the company number without separators)'),
   identifier_type: BorrowerIdentifierTypeSchema.nullish(),
   name: z.string().nullish(),
   legal_form: z.string().nullish(),

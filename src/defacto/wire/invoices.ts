@@ -51,11 +51,15 @@ export const RequiredInvoiceCreationSchema = z.object({
 /** An invoice created inline in `POST /loans`. */
 export type RequiredInvoiceCreation = z.infer<typeof RequiredInvoiceCreationSchema>;
 
-/** An invoice as read back (OAS `APIInvoice`); `id` may be absent (errata 9). */
+/**
+ * An invoice as read back (OAS `APIInvoice`); `id` may be absent (errata 9). `invoice_number` and
+ * `net_amount` are required by the OAS but a draft made from a document alone has neither (the API does
+ * not invent them), so they may be null.
+ */
 export const ApiInvoiceSchema = z.object({
   id: z.string().nullish(),
-  invoice_number: z.string(),
-  net_amount: CentsSchema,
+  invoice_number: z.string().nullish(),
+  net_amount: CentsSchema.nullish(),
   tax_amount: CentsSchema.nullish(),
   total_amount: CentsSchema.nullish(),
   to_pay_amount: CentsSchema.nullish(),

@@ -25,19 +25,17 @@ export interface RouteDeps {
 /** Raw query object as Fastify parses it (repeated keys become arrays). */
 export type RawQuery = Record<string, string | string[] | undefined>;
 
-/** The bearer token in an `Authorization` header, or null. Accepts `Bearer <token>` or a bare token. */
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or null for anything else. */
 export function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^bearer(?:\s+(.*))?$/i.exec(header.trim());
-  const token = match ? (match[1] ?? '').trim() : header.trim();
-  return token.length > 0 ? token : null;
+  const match = /^bearer\s+(\S.*)$/i.exec(header?.trim() ?? '');
+  return match ? match[1]!.trim() : null;
 }
 
 /** The caller's tenant partition; 401 without a key. */
 export function tenantOf(ctx: EmulatorContext, request: FastifyRequest): TenantState {
   const key = request.tenantKey ?? bearerToken(request.headers.authorization);
   if (!key) throw new ProblemError(401, 'unauthorized', 'No valid API key provided.');
-  return ctx.store.tenant(key);
+  return ctx.store.tenant(key, ctx.clock.now());
 }
 
 /** The query as a plain record. */

@@ -26,7 +26,7 @@ export function loanRoutes({ app, ctx }: RouteDeps): void {
 
   app.patch('/loan/:loan_id', async (request) => {
     const tenant = tenantOf(ctx, request);
-    return patchLoan(ctx, tenant, loanOr404(tenant, param(request, 'loan_id')), body(LoanPatchSchema, request));
+    return patchLoan(ctx, tenant, loanOr404(tenant, param(request, 'loan_id')), body(LoanPatchSchema.strict(), request));
   });
 
   app.post('/loan/:loan_id/validate', async (request) => {
