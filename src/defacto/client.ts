@@ -10,13 +10,16 @@ import { paginate, type Paginated } from './pagination';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry-policy';
 import { createTransport, safeBaseUrl, type QueryParams, type Send } from './transport';
 import {
-  ApiBorrowerSchema, ApiCreditLineSchema, ApiInvoiceSchema, ApiPostBorrowerSchema, GeneratedInvoiceSchema,
-  IbanGeneratedSchema, LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema,
-  WebhookSchema,
-  type ApiBorrower, type ApiCreditLine, type ApiInvoice, type ApiPostBorrower, type ApiPostLoan, type BusinessEligibleParams,
-  type Country, type CreateWebhook, type GeneratedInvoice, type GenerateInvoiceRequest, type IbanGenerated,
-  type InvoiceCreation, type InvoiceStatus, type LoanApi, type LoanApiEvent, type LoanStatus, type MinimalLoanApi,
-  type Page, type PaymentApi, type PaymentStatus, type PaymentType, type Scenario, type SignBorrowerRequest, type Webhook,
+  AccountingEventSchema, ApiBorrowerSchema, ApiCreditLineSchema, ApiInstallmentSchema, ApiInvoiceSchema, ApiPostBorrowerSchema,
+  ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
+  LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, RepayNowResponseSchema,
+  TranslationSchema, WebhookSchema,
+  type AccountingEvent, type AccountingEventType, type ApiBorrower, type ApiCreditLine, type ApiInstallment, type ApiInvoice,
+  type ApiPostBorrower, type ApiPostLoan, type ApiTenantCreditLine, type BusinessEligibleParams, type Country, type CreateWebhook,
+  type DenialCode, type EligibilityRequest, type EligibilityResponse, type GeneratedInvoice, type GenerateInvoiceRequest,
+  type IbanGenerated, type InvoiceCreation, type InvoicePatch, type InvoiceStatus, type LoanApi, type LoanApiEvent, type LoanPatch,
+  type LoanStatus, type MinimalLoanApi, type Page, type PaymentApi, type PaymentStatus, type PaymentType, type RepayNowRequest,
+  type RepayNowResponse, type Scenario, type SignBorrowerRequest, type Translation, type Webhook,
 } from './wire';
 
 /** Settings of a {@link DefactoClient}. */
@@ -59,6 +62,19 @@ export interface PaymentListQuery {
 export interface CreditLineListQuery { borrower?: string[] | undefined; id?: string[] | undefined; page_size?: number | undefined }
 /** Paging of `GET /webhooks` (the API declares no filters). */
 export interface WebhookListQuery { page_size?: number | undefined }
+/** Filters of `GET /events` (accounting events). */
+export interface AccountingEventListQuery {
+  event_type?: AccountingEventType[] | undefined; loan_id?: string[] | undefined; from_date?: string | undefined;
+  to_date?: string | undefined; page_size?: number | undefined;
+}
+/** Filters of `GET /installments` (`_gt`/`_lt` are exclusive bounds). */
+export interface InstallmentListQuery {
+  loan_ids?: string[] | undefined; installment_plan_ids?: string[] | undefined; to_pay_at_gt?: string | undefined;
+  to_pay_at_lt?: string | undefined; paid_at_gt?: string | undefined; paid_at_lt?: string | undefined;
+  updated_at_gt?: string | undefined; updated_at_lt?: string | undefined; page_size?: number | undefined;
+}
+/** Fields of `PATCH /webhook/{webhook_id}` (any subset). */
+export type WebhookPatch = { [K in keyof CreateWebhook]?: CreateWebhook[K] | undefined };
 
 const BorrowerPage = pageSchema(ApiBorrowerSchema);
 const InvoicePage = pageSchema(ApiInvoiceSchema);
@@ -67,6 +83,8 @@ const LoanEventPage = pageSchema(LoanApiEventSchema);
 const PaymentPage = pageSchema(PaymentApiSchema);
 const CreditLinePage = pageSchema(ApiCreditLineSchema);
 const WebhookPage = pageSchema(WebhookSchema);
+const AccountingEventPage = pageSchema(AccountingEventSchema);
+const InstallmentPage = pageSchema(ApiInstallmentSchema);
 
 /** Typed client of the Defacto API; the API key is unreachable from outside (not inspectable, not serialisable). */
 export class DefactoClient {
@@ -86,6 +104,7 @@ export class DefactoClient {
     get(id: string): Promise<ApiBorrower>;
     list(q?: BorrowerListQuery): Paginated<ApiBorrower>;
     sign(id: string, body: SignBorrowerRequest): Promise<ApiBorrower>;
+    deactivate(id: string): Promise<void>;
     findByIdentifier(identifier: string): Promise<ApiBorrower | undefined>;
   };
   /** Invoices and look-up by invoice number. */
@@ -93,6 +112,9 @@ export class DefactoClient {
     create(body: InvoiceCreation): Promise<ApiInvoice>;
     get(id: string): Promise<ApiInvoice>;
     list(q?: InvoiceListQuery): Paginated<ApiInvoice>;
+    update(id: string, patch: InvoicePatch): Promise<ApiInvoice>;
+    delete(id: string): Promise<ApiInvoice>;
+    submit(id: string, patch?: InvoicePatch): Promise<ApiInvoice>;
     findByNumber(invoiceNumber: string): Promise<ApiInvoice | undefined>;
   };
   /** Loan requests (idempotent on `salt_id`), consent, cancellation, activity log. */
@@ -100,6 +122,7 @@ export class DefactoClient {
     request(body: ApiPostLoan): Promise<LoanApi>;
     get(id: string): Promise<LoanApi>;
     list(q?: LoanListQuery): Paginated<MinimalLoanApi>;
+    update(id: string, patch: LoanPatch): Promise<LoanApi>;
     validate(id: string): Promise<LoanApi>;
     cancel(id: string): Promise<LoanApi>;
     events(id: string): Promise<LoanApiEvent[]>;
@@ -107,11 +130,33 @@ export class DefactoClient {
   /** Disbursements and repayments. */
   readonly payments: { list(q?: PaymentListQuery): Paginated<PaymentApi> };
   /** Credit lines of the partner and its borrowers. */
-  readonly creditLines: { list(q?: CreditLineListQuery): Paginated<ApiCreditLine> };
+  readonly creditLines: {
+    list(q?: CreditLineListQuery): Paginated<ApiCreditLine>;
+    /** `GET /credit_line` (deprecated): the partner's own line. */
+    partner(): Promise<ApiTenantCreditLine>;
+    /** `GET /credit_line/{id}` (deprecated), optionally as it was `at` a date-time. */
+    get(id: string, at?: string): Promise<ApiCreditLine>;
+  };
+  /** Pre-eligibility of a business, and the denial codes with their translations. */
+  readonly eligibility: {
+    borrower(body: EligibilityRequest): Promise<EligibilityResponse>;
+    beneficiary(body: EligibilityRequest): Promise<EligibilityResponse>;
+    reasons(): Promise<DenialCode[]>;
+    translateDenialCode(code: string): Promise<Translation>;
+  };
+  /** Accounting events (`GET /events`). */
+  readonly accountingEvents: { list(q?: AccountingEventListQuery): Paginated<AccountingEvent> };
+  /** Repayment instalments and the pay-by-link for an early repayment. */
+  readonly repayments: {
+    installments(q?: InstallmentListQuery): Paginated<ApiInstallment>;
+    /** `POST /repay/now`: a link the borrower follows to pay `amount` cents now. Not idempotent: each call makes a new link. */
+    repayNow(body: RepayNowRequest): Promise<RepayNowResponse>;
+  };
   /** Webhook subscriptions and look-up by URL. */
   readonly webhooks: {
     create(body: CreateWebhook): Promise<Webhook>;
     list(q?: WebhookListQuery): Paginated<Webhook>;
+    update(id: string, patch: WebhookPatch): Promise<Webhook>;
     delete(id: string): Promise<void>;
     findByUrl(url: string): Promise<Webhook | undefined>;
   };
@@ -170,6 +215,11 @@ export class DefactoClient {
           method: 'POST', pathTemplate: '/borrower/{borrower_id}/sign', params: { borrower_id: id }, body,
           response: json(ApiBorrowerSchema, 'APIBorrower'), idempotent: true,
         }),
+      deactivate: (id) =>
+        send({
+          method: 'POST', pathTemplate: '/borrower/{borrower_id}/deactivate', params: { borrower_id: id },
+          response: { kind: 'empty' }, idempotent: true,
+        }),
       // The server-side filter is trusted for paging only; the exact match is checked here.
       findByIdentifier: (identifier) =>
         findFirst(list('/borrowers', BorrowerPage, 'page of APIBorrower', { borrower_identifier: identifier }),
@@ -185,6 +235,21 @@ export class DefactoClient {
           response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
         }),
       list: (q = {}) => list('/invoices', InvoicePage, 'page of APIInvoice', { ...q }),
+      update: (id, patch) =>
+        send({
+          method: 'PATCH', pathTemplate: '/invoice/{invoice_id}', params: { invoice_id: id }, body: patch,
+          response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
+        }),
+      delete: (id) =>
+        send({
+          method: 'DELETE', pathTemplate: '/invoice/{invoice_id}', params: { invoice_id: id },
+          response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
+        }),
+      submit: (id, patch) =>
+        send({
+          method: 'POST', pathTemplate: '/invoice/{invoice_id}/submit', params: { invoice_id: id }, body: patch,
+          response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
+        }),
       // `query` is a free-text search (it may also match amounts or names): keep exact number matches,
       // and ignore deleted invoices, which do not block creating the invoice again.
       findByNumber: (invoiceNumber) =>
@@ -205,6 +270,11 @@ export class DefactoClient {
           response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
         }),
       list: (q = {}) => list('/loans', LoanPage, 'page of MinimalLoanAPI', { ...q }),
+      update: (id, patch) =>
+        send({
+          method: 'PATCH', pathTemplate: '/loan/{loan_id}', params: { loan_id: id }, body: patch,
+          response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
+        }),
       validate: (id) =>
         send({
           method: 'POST', pathTemplate: '/loan/{loan_id}/validate', params: { loan_id: id },
@@ -227,12 +297,53 @@ export class DefactoClient {
     };
 
     this.payments = { list: (q = {}) => list('/payments', PaymentPage, 'page of PaymentApi', { ...q }) };
-    this.creditLines = { list: (q = {}) => list('/credit_lines', CreditLinePage, 'page of APICreditLine', { ...q }) };
+    this.creditLines = {
+      list: (q = {}) => list('/credit_lines', CreditLinePage, 'page of APICreditLine', { ...q }),
+      partner: () =>
+        send({ method: 'GET', pathTemplate: '/credit_line', response: json(ApiTenantCreditLineSchema, 'APITenantCreditLine'), idempotent: true }),
+      get: (id, at) =>
+        send({
+          method: 'GET', pathTemplate: '/credit_line/{credit_line_id}', params: { credit_line_id: id }, query: { at },
+          response: json(ApiCreditLineSchema, 'APICreditLine'), idempotent: true,
+        }),
+    };
+
+    // Eligibility checks only read: safe to replay.
+    this.eligibility = {
+      borrower: (body) =>
+        send({
+          method: 'POST', pathTemplate: '/eligibility/borrower', body,
+          response: json(EligibilityResponseSchema, 'SimpleEligibilityResponse'), idempotent: true,
+        }),
+      beneficiary: (body) =>
+        send({
+          method: 'POST', pathTemplate: '/eligibility/beneficiary', body,
+          response: json(EligibilityResponseSchema, 'SimpleEligibilityResponse'), idempotent: true,
+        }),
+      reasons: () =>
+        send({ method: 'GET', pathTemplate: '/eligibility/reasons', response: json(DenialCodeListSchema, 'ListDenialCode[]'), idempotent: true }),
+      translateDenialCode: (code) =>
+        send({
+          method: 'GET', pathTemplate: '/translation/denial-code/{code}', params: { code },
+          response: json(TranslationSchema, 'TranslationResult'), idempotent: true,
+        }),
+    };
+    this.accountingEvents = { list: (q = {}) => list('/events', AccountingEventPage, 'page of ApiEvent', { ...q }) };
+    this.repayments = {
+      installments: (q = {}) => list('/installments', InstallmentPage, 'page of APIInstallment', { ...q }),
+      repayNow: (body) =>
+        send({ method: 'POST', pathTemplate: '/repay/now', body, response: json(RepayNowResponseSchema, 'RepayNowResponse'), idempotent: false }),
+    };
 
     this.webhooks = {
       create: (body) =>
         send({ method: 'POST', pathTemplate: '/webhooks', body, response: json(WebhookSchema, 'Webhook'), idempotent: false }),
       list: (q = {}) => list('/webhooks', WebhookPage, 'page of Webhook', { ...q }),
+      update: (id, patch) =>
+        send({
+          method: 'PATCH', pathTemplate: '/webhook/{webhook_id}', params: { webhook_id: id }, body: patch,
+          response: json(WebhookSchema, 'Webhook'), idempotent: true,
+        }),
       delete: (id) =>
         send({
           method: 'DELETE', pathTemplate: '/webhook/{webhook_id}', params: { webhook_id: id },

@@ -21,13 +21,15 @@ export type ResponseSpec<T> =
   | { kind: 'text' }
   | { kind: 'empty' };
 
-/** One call: method, path template and its parameters, query, JSON body, expected response. */
+/** One call: method, path template and its parameters, query, JSON or multipart body, expected response. */
 export interface RequestSpec<T> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   pathTemplate: string;
   params?: Readonly<Record<string, string>>;
   query?: QueryParams;
   body?: unknown;
+  /** A multipart body (file uploads), instead of `body`. */
+  form?: FormData;
   response: ResponseSpec<T>;
   /** Safe to replay after an ambiguous failure (GET, DELETE, `POST /loans` with `salt_id`). */
   idempotent: boolean;
@@ -129,7 +131,7 @@ export function createTransport(options: TransportOptions): Send {
       response = await http(fillPath(spec.pathTemplate, spec.params), {
         method: spec.method,
         searchParams: toSearchParams(spec.query),
-        ...(spec.body === undefined ? {} : { json: spec.body }),
+        ...(spec.form !== undefined ? { body: spec.form } : spec.body === undefined ? {} : { json: spec.body }),
       });
     } catch (error) {
       throw errorFromTransport(error, site);

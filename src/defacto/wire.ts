@@ -11,3 +11,4 @@ export * from './wire/loans';
 export * from './wire/payments';
 export * from './wire/webhooks';
 export * from './wire/sandbox';
+export * from './wire/eligibility';

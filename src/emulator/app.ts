@@ -13,9 +13,12 @@ import { problemsPlugin } from './plugins/problems';
 import { statsPlugin } from './plugins/stats';
 import { borrowerRoutes } from './routes/borrowers';
 import { controlRoutes } from './routes/controls';
+import { eligibilityRoutes } from './routes/eligibility';
 import { invoiceRoutes } from './routes/invoices';
 import { loanRoutes } from './routes/loans';
+import { notImplementedRoutes } from './routes/not-implemented';
 import { paymentRoutes } from './routes/payments';
+import { repaymentRoutes } from './routes/repayments';
 import { sandboxRoutes } from './routes/sandbox';
 import { webhookRoutes } from './routes/webhooks';
 
@@ -52,7 +55,10 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Fast
   await app.register(faultsPlugin, { faults: ctx.faults, stats: ctx.stats });
 
   const deps = { app, ctx };
-  for (const routes of [sandboxRoutes, borrowerRoutes, invoiceRoutes, loanRoutes, paymentRoutes, webhookRoutes, controlRoutes]) {
+  for (const routes of [
+    sandboxRoutes, borrowerRoutes, invoiceRoutes, loanRoutes, paymentRoutes, repaymentRoutes, eligibilityRoutes, webhookRoutes,
+    notImplementedRoutes, controlRoutes,
+  ]) {
     routes(deps);
   }
   app.addHook('onClose', async () => ctx.stop());

@@ -26,8 +26,8 @@ type Text = string | null | undefined;
 export type Filter<T, D> =
   /** Repeatable; the item matches when one of its values is among the given ones (`allowed` checks them). */
   | { readonly kind: 'any_of'; readonly get: (item: T, data: D) => Text | readonly Text[]; readonly allowed?: readonly string[] }
-  /** ISO date-time bound on a timestamp: `from` inclusive (≥), `before` exclusive (<); items without one never match. */
-  | { readonly kind: 'from' | 'before'; readonly get: (item: T, data: D) => number | null | readonly (number | null)[] }
+  /** ISO date-time bound on a timestamp: `from` ≥, `after` >, `before` <; items without one never match. */
+  | { readonly kind: 'from' | 'before' | 'after'; readonly get: (item: T, data: D) => number | null | readonly (number | null)[] }
   /** `true|false`, compared with the item's flag. */
   | { readonly kind: 'flag'; readonly get: (item: T, data: D) => boolean }
   /** Case-insensitive substring over the item's searchable fields. */
@@ -104,10 +104,12 @@ function compile<T, D>(
       return (item) => asArray(filter.get(item, data)).some((v) => v != null && wanted.has(v));
     }
     case 'from':
+    case 'after':
     case 'before': {
       if (!checked('date')) return undefined;
       const bound = Date.parse(one);
-      const inRange = filter.kind === 'from' ? (v: number) => v >= bound : (v: number) => v < bound;
+      const inRange = filter.kind === 'from' ? (v: number) => v >= bound
+        : filter.kind === 'after' ? (v: number) => v > bound : (v: number) => v < bound;
       return (item) => asArray(filter.get(item, data)).some((v) => v !== null && inRange(v));
     }
     case 'flag': {

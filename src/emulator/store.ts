@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PARTNER_CREDIT_LINE_POOL_CENTS } from './assumptions';
 import type {
-  AccountDetails, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
+  AccountDetails, AccountingEventType, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
   IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, Scenario,
   WebhookEventType,
 } from '../defacto/wire';
@@ -156,6 +156,23 @@ export interface CreditLineRecord extends StoredRecord {
   signedAt: number | null;
 }
 
+/** One accounting event (`GET /events`), recorded when a loan moves. */
+export interface AccountingEventRecord extends StoredRecord {
+  loanId: string;
+  type: AccountingEventType;
+  principalAmount: number | null;
+  feesAmount: number | null;
+}
+
+/** A pay-by-link created by `POST /repay/now`; paid once, when the borrower follows it. */
+export interface PayLinkRecord extends StoredRecord {
+  amount: number;
+  callbackUrl: string;
+  status: 'OPEN' | 'PAID';
+  /** Loans the payment repaid, once paid. */
+  loanIds: string[];
+}
+
 /** A webhook subscription. */
 export interface WebhookRecord extends StoredRecord {
   name: string;
@@ -198,6 +215,8 @@ export class TenantState {
   readonly payments = new Collection<PaymentRecord>();
   readonly creditLines = new Collection<CreditLineRecord>();
   readonly webhooks = new Collection<WebhookRecord>();
+  readonly accountingEvents = new Collection<AccountingEventRecord>();
+  readonly payLinks = new Collection<PayLinkRecord>();
 
   readonly borrowerByIdentifier = new Map<string, string>();
   readonly invoicesByNumber = new Map<string, string[]>();
@@ -224,6 +243,8 @@ export class EmulatorStore {
   private seq = 0;
   /** loan id → tenant key, so `POST /_emulator/repayments` works without a bearer token. */
   readonly loanTenant = new Map<string, string>();
+  /** pay-by-link id → tenant key: the link is followed without a bearer token. */
+  readonly payLinkTenant = new Map<string, string>();
 
   /** The next insertion sequence number (global, strictly increasing). */
   nextSeq(): number {
@@ -258,6 +279,7 @@ export class EmulatorStore {
   reset(): void {
     this.tenants.clear();
     this.loanTenant.clear();
+    this.payLinkTenant.clear();
   }
 }
 

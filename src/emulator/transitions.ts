@@ -4,6 +4,7 @@
  */
 import type { LoanStatus, WebhookEventType } from '../defacto/wire';
 import { WebhookEventTypeSchema } from '../defacto/wire';
+import { recordAccounting } from './accounting';
 import { isoTimestamp } from './clock';
 import type { EmulatorContext } from './context';
 import {
@@ -52,6 +53,7 @@ function afterLoanMove(
   const now = ctx.clock.now();
   loan.events.push({ status: loan.status, transitionName: transition, at: now, payload: { from_status: from, ...payload } });
   adjustCredit(ctx, tenant, loan, creditHold(loan.status));
+  recordAccounting(ctx, tenant, loan, transition);
   emit(ctx, tenant, 'loan', `Loan.${loan.status}`, transition, loan.status, loan.id, () => loanView(ctx, tenant, loan));
 }
 

@@ -81,3 +81,56 @@ export const ApiCreditLineSchema = z.object({
 });
 /** A credit line as read back. */
 export type ApiCreditLine = z.infer<typeof ApiCreditLineSchema>;
+
+/** The partner's own credit line (OAS `APITenantCreditLine`, deprecated `GET /credit_line`). */
+export const ApiTenantCreditLineSchema = ApiCreditLineSchema.extend({
+  amount_to_repay: CentsSchema.nullish(),
+  coming_up_monthly_fees: CentsSchema.nullish(),
+});
+/** The partner's own credit line. */
+export type ApiTenantCreditLine = z.infer<typeof ApiTenantCreditLineSchema>;
+
+/** One payment attempt of an instalment (OAS `APIInstallmentPaymentAttempt`). */
+export const InstallmentAttemptSchema = z.object({
+  payment_id: z.string(),
+  amount: CentsSchema,
+  currency: CurrencySchema,
+  status: PaymentStatusSchema,
+  payment_type: PaymentTypeSchema,
+  payment_method: PaymentMethodSchema,
+  reference: z.string(),
+  scheduled_at: DateTimeSchema,
+  paid_at: DateTimeSchema.nullish(),
+  failure_reason: z.string().nullish(),
+});
+
+/** One instalment of a repayment (OAS `APIInstallment`): an in-fine loan has one, an installment plan several. */
+export const ApiInstallmentSchema = z.object({
+  id: z.string(),
+  reference: z.string(),
+  scheduled_at: DateTimeSchema,
+  due_amount: CentsSchema,
+  paid_amount: CentsSchema,
+  currency: CurrencySchema,
+  payment_method: PaymentMethodSchema,
+  last_repayment_date: DateTimeSchema.nullish(),
+  from_account_detail: AccountDetailsSchema.nullish(),
+  to_account_detail: AccountDetailsSchema,
+  attempts: z.array(InstallmentAttemptSchema),
+});
+/** One instalment of a repayment. */
+export type ApiInstallment = z.infer<typeof ApiInstallmentSchema>;
+
+/** Body of `POST /repay/now` (OAS `RepayNowRequest`): a pay-by-link for `amount` cents. */
+export const RepayNowRequestSchema = z.object({
+  amount: CentsSchema.min(1),
+  base_callback_url: z.string().min(1),
+  repayment_method: z.enum(['PISP']).nullish(),
+});
+/** Body of `POST /repay/now`. */
+export type RepayNowRequest = z.infer<typeof RepayNowRequestSchema>;
+
+/** Answer of `POST /repay/now`: the link the borrower follows to pay. */
+export const RepayNowResponseSchema = z.object({ url: z.string() });
+/** Answer of `POST /repay/now`. */
+export type RepayNowResponse = z.infer<typeof RepayNowResponseSchema>;

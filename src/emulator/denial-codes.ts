@@ -1,0 +1,140 @@
+/**
+ * Denial and status reason codes the emulator knows (digest Appendix A) and their translations, served by
+ * `GET /eligibility/reasons` and `GET /translation/denial-code/{code}`. Defacto's list is dynamic; this is
+ * the emulator's snapshot. Codes the emulator itself produces carry hand-written translations; the others
+ * read as their humanised English name in every language (`UNTRANSLATED_DENIAL_CODE_TEXT`).
+ */
+import type { Translation } from '../defacto/wire';
+
+/** Every denial code the emulator knows. */
+export const DENIAL_CODES: readonly string[] = [
+  'ACTIVITY_DOCUMENTS_REQUIRED', 'ACTIVITY_NOT_ELIGIBLE_BORROWER', 'ALREADY_USING_FACTORING_OR_DAILLY',
+  'AMOUNT_SUPERIOR_TO_AVAILABLE_BALANCE', 'AVERAGE_INVOICE_SIZE_TOO_HIGH', 'BLACKLISTED_FACTORED_COUNTERPARTY',
+  'BORROWER_AND_COUNTERPARTY_HAVE_COMMON_DIRECTOR', 'BORROWER_CHURNED', 'BORROWER_DEFAULTED', 'BORROWER_STATUS',
+  'BORROWER_TO_SIGN', 'BUSINESS_AGE_BELOW_THRESHOLD', 'BUSINESS_AML_EXTREME_RISK',
+  'BUSINESS_COMPLIANCE_ISSUE_DETECTED', 'BUSINESS_HARD_COLLECTION', 'BUSINESS_HAS_NO_PROFESSIONAL_EMAIL',
+  'BUSINESS_INSOLVENCY_PROCEDURE_EXISTS', 'BUSINESS_INSOLVENCY_PROCEDURE_UNKNOWN_STATUS',
+  'BUSINESS_LEGAL_FORM_NOT_ELIGIBLE', 'BUSINESS_MISSING_INFORMATION', 'BUSINESS_NOT_DIFFUSIBLE',
+  'BUSINESS_NOT_REGISTERED', 'BUSINESS_NOT_REGISTERED_TO_RCS', 'BUSINESS_NOT_REGISTERED_TO_RCS_OR_RNE',
+  'BUSINESS_RADIATED', 'BUSINESS_REGION_NOT_COVERED', 'BUSINESS_UNKNOWN', 'BUSINESS_UNKNOWN_BUYER',
+  'BUSINESS_UNKNOWN_SELLER', 'CAPPING_EXCEEDED', 'CASHED_IN_NOT_REPAID', 'CCSF_TRANSACTION_DETECTED',
+  'CCSF_TRANSACTION_PENDING_DATA_REQUEST', 'CCSF_TRANSACTION_WAITING_END_INSTALLMENT_PLAN',
+  'COUNTERPARTY_DATA_MISSING', 'COUNTERPARTY_INSOLVENCY_PROCEDURE_EXISTS',
+  'COUNTERPARTY_INSOLVENCY_PROCEDURE_UNKNOWN_STATUS', 'COUNTERPARTY_KPI_MISSING', 'COUNTERPARTY_NOT_REGISTERED',
+  'COUNTERPARTY_NOT_SELECTED_FOR_FINANCING', 'COUNTRY_CAPPING_EXCEEDED', 'COUNTRY_NOT_ELIGIBLE_BORROWER',
+  'COUNTRY_NOT_ELIGIBLE_COUNTERPARTY', 'CREDIT_RISK_NOT_ELIGIBLE', 'CREDIT_RISK_NOT_ELIGIBLE_COUNTERPARTY',
+  'DATA_STILL_REFRESHING', 'DEBT_ARREARS_PENDING_GRACE_PERIOD', 'DEPRECATED_LATE_REPAYMENT',
+  'DOES_NOT_MATCH_ELIGIBILITY_CRITERIA', 'DOUBLE_MOBILIZATION', 'DPD_15_LATE_REPAYMENT_BORROWER',
+  'DPD_15_LATE_REPAYMENT_BUYER', 'DPD_15_LATE_REPAYMENT_SELLER', 'ELLISPHERE_RISK_INDEX',
+  'EXCEEDED_PARTNER_CREDIT_LINE', 'EXCESSIVE_AMOUNT_LOAN_REQUEST', 'EXCESSIVE_DURATION_LOAN_REQUEST',
+  'EXPOSURE_TOO_OLD', 'FILL_INVOICE_BUYER_INFORMATION', 'FILL_INVOICE_SELLER_INFORMATION',
+  'FINANCIAL_PRODUCT_DEACTIVATED', 'FINANCIAL_PRODUCT_NOT_IN_RELEASE', 'FINANCIAL_STATEMENT_BAD_KPI',
+  'FINANCIAL_STATEMENT_PARSING_ISSUE', 'HIGH_BUSINESS_RISK_INDEX', 'HIGH_LOAN_DEFAULT_INDEX',
+  'HIGH_LYSTA_RISK_INDEX', 'INDUSTRY_CODE_NOT_ELIGIBLE_BORROWER', 'INDUSTRY_CODE_NOT_ELIGIBLE_COUNTERPARTY',
+  'INSOLVENCY_EARLY_SIGNAL_DETECTED', 'INSOLVENCY_PROCEDURE_EXISTS_BORROWER', 'INSOLVENCY_PROCEDURE_EXISTS_BUYER',
+  'INSOLVENCY_PROCEDURE_EXISTS_SELLER', 'INSTALLMENT_PLAN_DETECTED_FOR_TAX', 'INSTALLMENT_PLAN_DETECTED_FOR_URSSAF',
+  'INSURANCE_QUOTE_EXPIRED', 'INVOICE_ALREADY_FINANCED', 'INVOICE_AUTO_LIQUIDATION', 'INVOICE_BLACKLIST_WORDS',
+  'INVOICE_COMPLIANCE_ISSUE_DETECTED', 'INVOICE_DOES_NOT_MATCH_ELIGIBILITY_CRITERIA', 'INVOICE_LME_NON_COMPLIANT',
+  'INVOICE_MISSING_ACCOUNT_NUMBER', 'INVOICE_MISSING_LEGAL_MENTION', 'INVOICE_MULTIPLE_STAGE',
+  'INVOICE_NON_ELIGIBLE_USE_CASE', 'INVOICE_NOT_ELIGIBLE_TO_CREDIT_INSURANCE', 'INVOICE_NOT_ISSUED_YET',
+  'INVOICE_NOT_RELATED_TO_WCR', 'INVOICE_OVERDUE', 'INVOICE_PAYABLE_BORROWER_IS_ACCOUNT_HOLDER',
+  'INVOICE_RECEIVABLE_ACCOUNT_MISSING_LIVE_CONNECTION', 'INVOICE_RECEIVABLE_ACCOUNT_MISSING_MANDATE',
+  'INVOICE_RECEIVABLE_BORROWER_IS_NOT_ACCOUNT_HOLDER', 'INVOICE_REPAYMENT_DATE_TOO_FAR_60D', 'KPI_MISSING',
+  'KPI_SCREENING_NOT_ELIGIBLE_BORROWER', 'KYB_PENDING', 'KYB_PENDING_USER_ACTION', 'KYC_PENDING',
+  'KYC_PENDING_USER_ACTION', 'LATE_REPAYMENT_BORROWER', 'LEGAL_FORM_NOT_ELIGIBLE_BORROWER',
+  'LEGAL_FORM_NOT_ELIGIBLE_BUYER', 'LEGAL_FORM_NOT_ELIGIBLE_COUNTERPARTY', 'LINKED_BUSINESS_IS_BLOCKED',
+  'LOAN_REQUEST_EXPIRED', 'LOW_CASH_BALANCE', 'LOW_FREE_CASH_FLOW', 'MAX_AMOUNT_EXCEEDED',
+  'MAX_AMOUNT_EXCEEDED_BORROWER', 'MAX_AMOUNT_EXCEEDED_BUYER', 'MAX_AMOUNT_EXCEEDED_SELLER',
+  'MISSING_COUNTERPARTY_CONTACT_INFORMATION', 'MISSING_PUBLIC_PROCUREMENT_DOCUMENT', 'NEED_BANKING_INTEGRATION',
+  'NOT_AN_INVOICE', 'NOT_DIFFUSIBLE_BUYER', 'NOT_DIFFUSIBLE_SELLER', 'NOT_ENOUGH_DATA', 'NOT_PRE_ELIGIBLE_SPV',
+  'NOT_REGISTERED_BUYER', 'NOT_REGISTERED_SELLER', 'NO_TAX_PAYMENT_FOUND', 'NO_URSSAF_PAYMENTS_FOUND',
+  'NO_URSSAF_PAYMENT_FOUND', 'OFFBOARDED', 'ORANGE_FLAG_TRANSACTIONS',
+  'OTHER_BUSINESS_FROM_DIRECTOR_HAS_INSOLVENCY_PROCEDURE', 'OUTDATED_DATA', 'OUTDATED_INVOICE',
+  'OUTDATED_INVOICE_2WEEKS', 'OUTDATED_INVOICE_3WEEKS', 'OVERDRAFT_REQUIRED', 'PLEASE_RECONNECT_BANK_ACCOUNTS',
+  'POSTAL_CODE_NOT_ELIGIBLE_BORROWER', 'POSTAL_CODE_NOT_ELIGIBLE_COUNTERPARTY', 'PROACTIVE_RECOLLECTION',
+  'PRUDENTIAL_EXPOSURE_EXCEEDED', 'QONTO_INTEGRATION_GERMAN_USER_DOES_NOT_HAVE_4_MONTHS_OF_HISTORY',
+  'QONTO_INTEGRATION_USER_DOES_NOT_HAVE_6_MONTHS_OF_HISTORY',
+  'QONTO_INTEGRATION_USER_DOES_NOT_MEET_MINIMUM_REQUIREMENT_FOR_CREDIT_LINE', 'RECENT_DEBT_ARREARS_KO',
+  'RECENT_DEBT_ARREARS_PENDING_DATA_REQUEST', 'RECENT_REVENUE_DROP', 'RECENT_SEIZURE_DETECTED',
+  'RECENT_TAX_ARREARS_PENDING_DATA_REQUEST', 'RECENT_UNPAID_PRIVILEGED_TRANSACTIONS',
+  'RECENT_UNPAID_PRIVILEGED_TRANSACTIONS_PENDING_DATA_REQUEST', 'RECENT_URSSAF_ARREARS_PENDING_DATA_REQUEST',
+  'RED_FLAG_TRANSACTIONS', 'RELATED_COUNTERPARTY_HAS_FLAG', 'RELATED_COUNTERPARTY_IS_LATE',
+  'REMOVED_FROM_COMMERCIAL_REGISTER_BORROWER', 'REMOVED_FROM_COMMERCIAL_REGISTER_BUSINESS',
+  'REMOVED_FROM_COMMERCIAL_REGISTER_BUYER', 'REMOVED_FROM_COMMERCIAL_REGISTER_SELLER',
+  'REPAYMENT_CONCENTRATION_IS_TOO_HIGH', 'REQUIRED_FINANCIAL_STATEMENT', 'RISK_SCORE_DOWNGRADING',
+  'SMALL_RECURRING_AMOUNT_DETECTED_FOR_URSSAF', 'TOO_LONG', 'UNAUTHORIZED_LOAN_PAYMENT_ACCOUNT',
+  'UNAUTHORIZED_LOAN_PAYMENT_ACCOUNT_BANK_IDENTIFIER', 'UNAUTHORIZED_LOAN_PAYMENT_BENEFICIARY',
+  'URSSAF_PAYMENTS_STOPPED', 'USER_DOES_NOT_MEET_MINIMUM_MAX_AMOUNT_SIZE',
+  'USER_DOES_NOT_MEET_MINIMUM_REQUIREMENT_FOR_CREDIT_LINE', 'WAITING_FOR_THIRD_PARTY_PROVIDER', 'WAIT_FOR_REPAYMENT',
+];
+
+/** Translations of the codes the emulator produces (decline rules, eligibility). */
+const TRANSLATIONS: Readonly<Record<string, Translation>> = {
+  AMOUNT_SUPERIOR_TO_AVAILABLE_BALANCE: {
+    en: 'The amount exceeds the available balance of the credit line.',
+    fr: 'Le montant dépasse le solde disponible de la ligne de crédit.',
+    de: 'Der Betrag übersteigt das verfügbare Guthaben der Kreditlinie.',
+    es: 'El importe supera el saldo disponible de la línea de crédito.',
+  },
+  BORROWER_STATUS: {
+    en: 'The borrower cannot request loans in its current status.',
+    fr: "L'emprunteur ne peut pas demander de prêt dans son statut actuel.",
+    de: 'Der Kreditnehmer kann in seinem aktuellen Status keine Kredite beantragen.',
+    es: 'El prestatario no puede solicitar préstamos en su estado actual.',
+  },
+  BORROWER_TO_SIGN: {
+    en: 'The borrower has not signed the terms and conditions yet.',
+    fr: "L'emprunteur n'a pas encore signé les conditions générales.",
+    de: 'Der Kreditnehmer hat die Geschäftsbedingungen noch nicht unterschrieben.',
+    es: 'El prestatario aún no ha firmado los términos y condiciones.',
+  },
+  BUSINESS_UNKNOWN: {
+    en: 'The business is not known to Defacto.',
+    fr: "L'entreprise n'est pas connue de Defacto.",
+    de: 'Das Unternehmen ist Defacto nicht bekannt.',
+    es: 'La empresa no es conocida por Defacto.',
+  },
+  CREDIT_RISK_NOT_ELIGIBLE: {
+    en: 'The credit risk of the business is not eligible.',
+    fr: "Le risque de crédit de l'entreprise n'est pas éligible.",
+    de: 'Das Kreditrisiko des Unternehmens ist nicht förderfähig.',
+    es: 'El riesgo crediticio de la empresa no es elegible.',
+  },
+  DOES_NOT_MATCH_ELIGIBILITY_CRITERIA: {
+    en: 'The business does not match the eligibility criteria.',
+    fr: "L'entreprise ne correspond pas aux critères d'éligibilité.",
+    de: 'Das Unternehmen erfüllt die Zulassungskriterien nicht.',
+    es: 'La empresa no cumple los criterios de elegibilidad.',
+  },
+  EXCESSIVE_AMOUNT_LOAN_REQUEST: {
+    en: 'The requested amount is too high.',
+    fr: 'Le montant demandé est trop élevé.',
+    de: 'Der beantragte Betrag ist zu hoch.',
+    es: 'El importe solicitado es demasiado alto.',
+  },
+  EXCESSIVE_DURATION_LOAN_REQUEST: {
+    en: 'The requested duration is too long.',
+    fr: 'La durée demandée est trop longue.',
+    de: 'Die beantragte Laufzeit ist zu lang.',
+    es: 'La duración solicitada es demasiado larga.',
+  },
+  INVOICE_ALREADY_FINANCED: {
+    en: 'This invoice is already financed.',
+    fr: 'Cette facture est déjà financée.',
+    de: 'Diese Rechnung ist bereits finanziert.',
+    es: 'Esta factura ya está financiada.',
+  },
+};
+
+/** `BUSINESS_UNKNOWN` → "Business unknown." */
+function humanised(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
+}
+
+/** The translations of a known code, or undefined for a code the emulator does not know. */
+export function translationOf(code: string): Translation | undefined {
+  if (!DENIAL_CODES.includes(code)) return undefined;
+  const text = humanised(code);
+  return TRANSLATIONS[code] ?? { de: text, en: text, es: text, fr: text };
+}
