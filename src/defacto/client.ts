@@ -10,7 +10,8 @@ import { paginate, type Paginated } from './pagination';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry-policy';
 import { createTransport, safeBaseUrl, type QueryParams, type Send } from './transport';
 import {
-  AccountingEventSchema, ApiBorrowerSchema, ApiCreditLineSchema, ApiInstallmentSchema, ApiInvoiceSchema, ApiPostBorrowerSchema,
+  AccountingEventSchema, ApiBorrowerSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
+  RepaymentMethodSchema, ApiCreditLineSchema, ApiInstallmentSchema, ApiInvoiceSchema, ApiPostBorrowerSchema,
   ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
   LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, RepayNowResponseSchema,
   TranslationSchema, WebhookSchema,
@@ -19,7 +20,8 @@ import {
   type DenialCode, type EligibilityRequest, type EligibilityResponse, type GeneratedInvoice, type GenerateInvoiceRequest,
   type IbanGenerated, type InvoiceCreation, type InvoicePatch, type InvoiceStatus, type LoanApi, type LoanApiEvent, type LoanPatch,
   type LoanStatus, type MinimalLoanApi, type Page, type PaymentApi, type PaymentStatus, type PaymentType, type RepayNowRequest,
-  type RepayNowResponse, type Scenario, type SignBorrowerRequest, type Translation, type Webhook,
+  type RepayNowResponse, type Scenario, type BorrowerFinancialProduct, type FetchLoanDocuments, type OwnerCreated,
+  type OwnerCreation, type RepaymentMethod, type RepaymentMethodCreation, type SetRepaymentTerms, type SignBorrowerRequest, type Translation, type Webhook,
 } from './wire';
 
 /** Settings of a {@link DefactoClient}. */
@@ -49,7 +51,8 @@ export interface InvoiceListQuery {
 /** Filters of `GET /loans`. */
 export interface LoanListQuery {
   id?: string[] | undefined; borrower?: string[] | undefined; status?: LoanStatus[] | undefined;
-  query?: string | undefined; to_pay_at_from?: string | undefined; to_pay_at_to?: string | undefined;
+  query?: string | undefined; guarantor?: string | undefined; postponed?: boolean | undefined;
+  to_pay_at_from?: string | undefined; to_pay_at_to?: string | undefined;
   to_repay_at_from?: string | undefined; to_repay_at_to?: string | undefined;
   sort_by?: `${'created_at' | 'to_pay_at' | 'to_repay_at'}:${'asc' | 'desc'}` | undefined; page_size?: number | undefined;
 }
@@ -73,6 +76,11 @@ export interface InstallmentListQuery {
   to_pay_at_lt?: string | undefined; paid_at_gt?: string | undefined; paid_at_lt?: string | undefined;
   updated_at_gt?: string | undefined; updated_at_lt?: string | undefined; page_size?: number | undefined;
 }
+/** A PDF to upload with `POST /invoices/upload`; `buyer`/`seller` as `SIREN-899021021`. */
+export interface InvoiceUpload {
+  file: Uint8Array; filename?: string | undefined; metadata?: Record<string, unknown> | undefined;
+  buyer?: string | undefined; seller?: string | undefined;
+}
 /** Fields of `PATCH /webhook/{webhook_id}` (any subset). */
 export type WebhookPatch = { [K in keyof CreateWebhook]?: CreateWebhook[K] | undefined };
 
@@ -84,6 +92,9 @@ const PaymentPage = pageSchema(PaymentApiSchema);
 const CreditLinePage = pageSchema(ApiCreditLineSchema);
 const WebhookPage = pageSchema(WebhookSchema);
 const AccountingEventPage = pageSchema(AccountingEventSchema);
+const RepaymentMethodPage = pageSchema(RepaymentMethodSchema);
+const FinancialProductPage = pageSchema(BorrowerFinancialProductSchema);
+const LoanApiPage = pageSchema(LoanApiSchema);
 const InstallmentPage = pageSchema(ApiInstallmentSchema);
 
 /** Typed client of the Defacto API; the API key is unreachable from outside (not inspectable, not serialisable). */
@@ -105,6 +116,10 @@ export class DefactoClient {
     list(q?: BorrowerListQuery): Paginated<ApiBorrower>;
     sign(id: string, body: SignBorrowerRequest): Promise<ApiBorrower>;
     deactivate(id: string): Promise<void>;
+    createOwner(id: string, owner: OwnerCreation): Promise<OwnerCreated>;
+    repaymentMethods(id: string): Paginated<RepaymentMethod>;
+    addRepaymentMethod(id: string, body: RepaymentMethodCreation): Promise<RepaymentMethod>;
+    financialProducts(id: string): Paginated<BorrowerFinancialProduct>;
     findByIdentifier(identifier: string): Promise<ApiBorrower | undefined>;
   };
   /** Invoices and look-up by invoice number. */
@@ -115,6 +130,8 @@ export class DefactoClient {
     update(id: string, patch: InvoicePatch): Promise<ApiInvoice>;
     delete(id: string): Promise<ApiInvoice>;
     submit(id: string, patch?: InvoicePatch): Promise<ApiInvoice>;
+    /** Multipart upload of a PDF; Defacto extracts what it can into a draft. Not idempotent. */
+    upload(upload: InvoiceUpload): Promise<ApiInvoice>;
     findByNumber(invoiceNumber: string): Promise<ApiInvoice | undefined>;
   };
   /** Loan requests (idempotent on `salt_id`), consent, cancellation, activity log. */
@@ -123,6 +140,10 @@ export class DefactoClient {
     get(id: string): Promise<LoanApi>;
     list(q?: LoanListQuery): Paginated<MinimalLoanApi>;
     update(id: string, patch: LoanPatch): Promise<LoanApi>;
+    /** `PUT /loan/repayment-terms`: new dates/methods for loans to repay (postponing once). */
+    setRepaymentTerms(body: SetRepaymentTerms): Promise<LoanApi[]>;
+    /** `POST /loan/documents/{document_type}`: a link to an archive of those documents. */
+    documentsLink(documentType: string, body: FetchLoanDocuments): Promise<{ link: string }>;
     validate(id: string): Promise<LoanApi>;
     cancel(id: string): Promise<LoanApi>;
     events(id: string): Promise<LoanApiEvent[]>;
@@ -220,6 +241,30 @@ export class DefactoClient {
           method: 'POST', pathTemplate: '/borrower/{borrower_id}/deactivate', params: { borrower_id: id },
           response: { kind: 'empty' }, idempotent: true,
         }),
+      createOwner: (id, owner) =>
+        send({
+          method: 'POST', pathTemplate: '/borrower/{borrower_id}/owner', params: { borrower_id: id }, body: owner,
+          response: json(OwnerCreatedSchema, 'APIOwnerCreatedResponse'), idempotent: false,
+        }),
+      repaymentMethods: (id) => paginate(
+        (cursor) => send({
+          method: 'GET', pathTemplate: '/borrower/{borrower_id}/repayment-methods', params: { borrower_id: id }, query: { cursor },
+          response: json(RepaymentMethodPage, 'page of APIRepaymentMethodDetails'), idempotent: true,
+        }),
+        { method: 'GET', pathTemplate: '/borrower/{borrower_id}/repayment-methods' },
+      ),
+      addRepaymentMethod: (id, body) =>
+        send({
+          method: 'POST', pathTemplate: '/borrower/{borrower_id}/repayment-methods', params: { borrower_id: id }, body,
+          response: json(RepaymentMethodSchema, 'APIRepaymentMethodDetails'), idempotent: false,
+        }),
+      financialProducts: (id) => paginate(
+        (cursor) => send({
+          method: 'GET', pathTemplate: '/borrower/{borrower_id}/financial-products', params: { borrower_id: id }, query: { cursor },
+          response: json(FinancialProductPage, 'page of ApiBorrowerFinancialProduct'), idempotent: true,
+        }),
+        { method: 'GET', pathTemplate: '/borrower/{borrower_id}/financial-products' },
+      ),
       // The server-side filter is trusted for paging only; the exact match is checked here.
       findByIdentifier: (identifier) =>
         findFirst(list('/borrowers', BorrowerPage, 'page of APIBorrower', { borrower_identifier: identifier }),
@@ -250,6 +295,15 @@ export class DefactoClient {
           method: 'POST', pathTemplate: '/invoice/{invoice_id}/submit', params: { invoice_id: id }, body: patch,
           response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: true,
         }),
+      upload: (upload) => {
+        const form = new FormData();
+        form.append('file', new Blob([upload.file], { type: 'application/pdf' }), upload.filename ?? 'invoice.pdf');
+        if (upload.metadata !== undefined) form.append('metadata', JSON.stringify(upload.metadata));
+        return send({
+          method: 'POST', pathTemplate: '/invoices/upload', query: { buyer: upload.buyer, seller: upload.seller }, form,
+          response: json(ApiInvoiceSchema, 'APIInvoice'), idempotent: false,
+        });
+      },
       // `query` is a free-text search (it may also match amounts or names): keep exact number matches,
       // and ignore deleted invoices, which do not block creating the invoice again.
       findByNumber: (invoiceNumber) =>
@@ -274,6 +328,16 @@ export class DefactoClient {
         send({
           method: 'PATCH', pathTemplate: '/loan/{loan_id}', params: { loan_id: id }, body: patch,
           response: json(LoanApiSchema, 'LoanAPI'), idempotent: true,
+        }),
+      // One page holds every loan of the request (at most the terms sent).
+      setRepaymentTerms: async (body) =>
+        (await send({
+          method: 'PUT', pathTemplate: '/loan/repayment-terms', body, response: json(LoanApiPage, 'page of LoanAPI'), idempotent: true,
+        })).data,
+      documentsLink: (documentType, body) =>
+        send({
+          method: 'POST', pathTemplate: '/loan/documents/{document_type}', params: { document_type: documentType }, body,
+          response: json(LoanDocumentsLinkSchema, 'ApiLoanDocuments'), idempotent: true,
         }),
       validate: (id) =>
         send({

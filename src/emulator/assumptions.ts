@@ -42,6 +42,12 @@ export const PARTNER_CREDIT_LINE_POOL_CENTS = 1_000_000_000;
  */
 export const LOAN_PATCH_REFUSED_STATUS = 400;
 
+/** `PUT /loan/repayment-terms` (§3.25): a direct debit is instructed this many days before its date; its account is then locked. */
+export const DIRECT_DEBIT_LOCK_DAYS = 3;
+
+/** A DIRECT_DEBIT repayment method (§3.10) is READY at once in the sandbox (no mandate signature to wait for). */
+export const SANDBOX_MANDATE_READY_AT_ONCE = true;
+
 /** Credit-line pool of every borrower, in cents (§11 #25). */
 export const CREDIT_LINE_POOL_CENTS = 5_000_000;
 

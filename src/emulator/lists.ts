@@ -70,7 +70,7 @@ function loanText(loan: LoanRecord, tenant: TenantState): string[] {
   return [loan.id, loan.status, String(loan.amount), String(loan.feesEstimated), loan.beneficiary.name ?? '', loan.borrower.name ?? '', ...numbers];
 }
 
-/** `GET /loans`. Emulator loans have no guarantor; the emulator never calls guarantees nor postpones repayments. */
+/** `GET /loans`. Emulator loans have no guarantor; the emulator never calls guarantees. */
 export const LOAN_LIST: ListSpec<LoanRecord, TenantState> = {
   filters: {
     id: { kind: 'any_of', get: (l) => l.id },
@@ -87,7 +87,7 @@ export const LOAN_LIST: ListSpec<LoanRecord, TenantState> = {
     contractual_repayment_date_from: { kind: 'from', get: (l) => l.contractualRepaymentAt },
     contractual_repayment_date_to: { kind: 'before', get: (l) => l.contractualRepaymentAt },
     guarantee_called: { kind: 'never_true' },
-    postponed: { kind: 'never_true' },
+    postponed: { kind: 'flag', get: (l) => l.postponed },
   },
   sorts: LOAN_SORTS,
 };

@@ -141,7 +141,7 @@ export function requestLoan(
     metadata: body.metadata ?? null, notificationEmails: body.notification_emails ?? [],
     borrowerFinancialProductId: body.borrower_financial_product_id ?? null, scenario: scenarioOfIban(loanTo.account_number),
     autoValidate: body.auto_validate === true, repaymentMode: repaymentMode ?? ctx.repaymentModeOf(tenant), saltId,
-    creditHold: 'none', events: [],
+    postponed: false, creditHold: 'none', events: [],
   };
   if (resolveBorrower(tenant, loan)) {
     const b = tenant.borrowers.get(loan.borrowerId ?? '');

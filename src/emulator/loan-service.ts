@@ -2,8 +2,12 @@
  * Loan operations behind the routes (digest §3.14–§3.19): look-up, list, the status-dependent PATCH
  * (which fields, which checks, then fees and repayment schedule recomputed), and the activity log.
  */
-import type { LoanApi, LoanApiEvent, LoanPatch, MinimalLoanApi, Page } from '../defacto/wire';
-import { DAY_MS, LOAN_PATCH_REFUSED_STATUS } from './assumptions';
+import { randomUUID } from 'node:crypto';
+import type {
+  FetchLoanDocuments, InvalidParam, LoanApi, LoanApiEvent, LoanPatch, MinimalLoanApi, Page, SetRepaymentTerms,
+} from '../defacto/wire';
+import { LoanDocumentTypeSchema } from '../defacto/wire';
+import { DAY_MS, DIRECT_DEBIT_LOCK_DAYS, LOAN_PATCH_REFUSED_STATUS } from './assumptions';
 import type { EmulatorContext } from './context';
 import { feesFor } from './fees';
 import { accountDetails } from './invoice-service';
@@ -11,7 +15,7 @@ import { listPage } from './list-filters';
 import { scheduleRepayment } from './loan-engine';
 import { LOAN_LIST } from './lists';
 import { OLDEST_FIRST, paginate, type PageRequest } from './pagination';
-import { notFound, ProblemError, validationFailed } from './problems';
+import { invalidTransition, notFound, ProblemError, validationFailed } from './problems';
 import { scenarioOfIban } from './scenario';
 import { patchableLoanFields } from './state-machines';
 import type { LoanRecord, StoredRecord, TenantState } from './store';
@@ -88,4 +92,67 @@ function applyLoanPatch(loan: LoanRecord, patch: LoanPatch, toPayAt: number, toR
   if (patch.metadata !== undefined) loan.metadata = patch.metadata;
   if (patch.transfer_contract_url !== undefined) loan.transferContractUrl = patch.transfer_contract_url;
   loan.feesEstimated = feesFor(loan.amount, loan.toPayAt, loan.toRepayAt);
+}
+
+/**
+ * `PUT /loan/repayment-terms` (§3.25): every term is checked before any is applied (one 422/400 for the
+ * batch). Only TO_REPAY / TO_REPAY_FEES loans; a later date is a postponement, allowed once; DIRECT_DEBIT
+ * needs `direct_debit`; the date may not be before `earliest_to_repay_at`; a direct debit closer than
+ * `DIRECT_DEBIT_LOCK_DAYS` to its date can no longer change account.
+ */
+export function setRepaymentTerms(ctx: EmulatorContext, tenant: TenantState, input: SetRepaymentTerms, request: PageRequest): Page<LoanApi> {
+  const problems: InvalidParam[] = [];
+  const now = ctx.clock.now();
+  const changes = input.repayment_terms.map((term, i) => {
+    const at = `repayment_terms.${i}`;
+    const loan = tenant.loans.get(term.loan_id);
+    if (!loan) { problems.push({ name: `${at}.loan_id`, reason: 'unknown loan' }); return undefined; }
+    if (loan.status !== 'TO_REPAY' && loan.status !== 'TO_REPAY_FEES') {
+      throw invalidTransition(`Repayment terms can change only for TO_REPAY or TO_REPAY_FEES loans; loan ${loan.id} is ${loan.status}.`, { status: loan.status, loan_id: loan.id });
+    }
+    const date = Date.parse(term.repayment_date);
+    if (date < loan.toPayAt + DAY_MS) problems.push({ name: `${at}.repayment_date`, reason: 'must not be earlier than earliest_to_repay_at' });
+    if (date > loan.toRepayAt && loan.postponed) throw invalidTransition(`The repayment of loan ${loan.id} was already postponed once.`, { loan_id: loan.id });
+    if (term.repayment_method === 'DIRECT_DEBIT' && !term.direct_debit) problems.push({ name: `${at}.direct_debit`, reason: 'required for DIRECT_DEBIT' });
+    if (loan.repaymentMethod === 'DIRECT_DEBIT' && term.direct_debit && now >= loan.toRepayAt - DIRECT_DEBIT_LOCK_DAYS * DAY_MS) {
+      throw invalidTransition(`The direct debit of loan ${loan.id} is already instructed: the payment cannot be cancelled anymore.`, { loan_id: loan.id });
+    }
+    return { loan, term, date };
+  });
+  if (problems.length > 0) throw validationFailed('Body', problems);
+  const loans = changes.flatMap((change) => {
+    if (!change) return [];
+    const { loan, term, date } = change;
+    if (date > loan.toRepayAt) loan.postponed = true;
+    loan.toRepayAt = date;
+    loan.repaymentMethod = term.repayment_method;
+    loan.updatedAt = now;
+    if (loan.status === 'TO_REPAY' && loan.repaymentMode === 'production') scheduleRepayment(ctx, tenant, loan);
+    return [loan];
+  });
+  return paginate(loans, OLDEST_FIRST, request, (l) => loanView(ctx, tenant, l), true);
+}
+
+/**
+ * `POST /loan/documents/{document_type}`: a link to an archive of the documents of that type of the loans
+ * named by id and/or paid out in the window (`_from` ≥, `_to` <). ASSUMPTION (the format is not documented):
+ * the archive is a text manifest, one document URL a line.
+ */
+export function loanDocumentsLink(ctx: EmulatorContext, tenant: TenantState, documentType: string, input: FetchLoanDocuments): { link: string } {
+  const type = LoanDocumentTypeSchema.safeParse(documentType);
+  if (!type.success) throw validationFailed('Path', [{ name: 'document_type', reason: `expected one of ${LoanDocumentTypeSchema.options.join(', ')}` }]);
+  const ids = input.loan_ids ?? [];
+  const unknown = ids.flatMap((id, i) => (tenant.loans.get(id) ? [] : [{ name: `loan_ids.${i}`, reason: 'unknown loan' }]));
+  if (unknown.length > 0) throw validationFailed('Body', unknown);
+  const from = input.to_pay_at_from ? Date.parse(input.to_pay_at_from) : undefined;
+  const to = input.to_pay_at_to ? Date.parse(input.to_pay_at_to) : undefined;
+  if (ids.length === 0 && from === undefined && to === undefined) {
+    throw validationFailed('Body', [{ name: 'loan_ids', reason: 'give loan_ids or a to_pay_at window' }]);
+  }
+  const loans = tenant.loans.items.filter((l) => (ids.length === 0 || ids.includes(l.id))
+    && (from === undefined || l.toPayAt >= from) && (to === undefined || l.toPayAt < to));
+  const urls = loans.flatMap((l) => loanView(ctx, tenant, l).documents.filter((d) => d.document_type === type.data).map((d) => d.document_url));
+  const id = randomUUID();
+  tenant.documents.set(`archive-${id}`, Buffer.from(`${urls.join('\n')}\n`, 'utf8').toString('base64'));
+  return { link: `${ctx.baseUrl}/_emulator/documents/archive-${id}.txt` };
 }

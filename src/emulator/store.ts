@@ -121,6 +121,8 @@ export interface LoanRecord extends StoredRecord {
   autoValidate: boolean;
   repaymentMode: RepaymentMode;
   saltId: string | null;
+  /** Set once `PUT /loan/repayment-terms` moved `to_repay_at` later (allowed once). */
+  postponed: boolean;
   /** What the loan currently holds on its credit line (applied, so a late credit line never goes negative). */
   creditHold: 'none' | 'pending' | 'committed';
   events: LoanEventRecord[];
@@ -173,6 +175,17 @@ export interface PayLinkRecord extends StoredRecord {
   loanIds: string[];
 }
 
+/** A borrower's repayment method. */
+export interface RepaymentMethodRecord extends StoredRecord {
+  borrowerId: string;
+  paymentMethod: PaymentMethod;
+  name: string | null;
+  status: 'NEW' | 'PENDING_VALIDATION' | 'READY' | 'DEACTIVATED';
+  isMain: boolean;
+  accountToDebit: AccountDetails | null;
+  accountToCredit: AccountDetails | null;
+}
+
 /** A webhook subscription. */
 export interface WebhookRecord extends StoredRecord {
   name: string;
@@ -217,6 +230,7 @@ export class TenantState {
   readonly webhooks = new Collection<WebhookRecord>();
   readonly accountingEvents = new Collection<AccountingEventRecord>();
   readonly payLinks = new Collection<PayLinkRecord>();
+  readonly repaymentMethods = new Map<string, RepaymentMethodRecord[]>();
 
   readonly borrowerByIdentifier = new Map<string, string>();
   readonly invoicesByNumber = new Map<string, string[]>();

@@ -1,6 +1,7 @@
 /**
- * The client's eligibility, translation, accounting-event, instalment, credit-line and pay-by-link
- * methods against the real emulator over HTTP: each answer passes its wire schema and follows the rules.
+ * The client's eligibility, translation, accounting-event, instalment, credit-line, pay-by-link, owner,
+ * repayment-method, financial-product, upload, repayment-terms and loan-document methods against the real
+ * emulator over HTTP: each answer passes its wire schema and follows the rules.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,5 +122,100 @@ describe('credit lines, accounting events, instalments and early repayment', () 
     expect(repayments).toHaveLength(1);
     await expect(client.repayments.repayNow({ amount: owed, base_callback_url: 'https://partner.example/back' }))
       .rejects.toBeInstanceOf(DefactoBadRequestError);
+  });
+});
+
+describe('borrower owner, repayment methods and financial products', () => {
+  it('records an owner and shows it on the borrower', async () => {
+    const client = newClient();
+    const business = await readyBorrower(client);
+    const borrower = (await client.borrowers.findByIdentifier(business.identifier))!;
+    const owner = await client.borrowers.createOwner(borrower.id!, { first_name: 'Ada', last_name: 'L', email: 'ada@example.com', phone_number: '+33600000000' });
+    expect(owner).toMatchObject({ email: 'ada@example.com', phone_number: '+33600000000' });
+    expect((await client.borrowers.get(borrower.id!)).owner).toEqual({ id: owner.id, email: 'ada@example.com', phone_number: '+33600000000' });
+  });
+
+  it('starts with a main SCT method; a default DIRECT_DEBIT method becomes main and moves the loans to repay', async () => {
+    const client = newClient();
+    const business = await readyBorrower(client);
+    const borrower = (await client.borrowers.findByIdentifier(business.identifier))!;
+    const loan = await loanToRepay(client, business);
+    expect(await client.borrowers.repaymentMethods(borrower.id!).all()).toEqual([
+      expect.objectContaining({ payment_method: 'SCT', status: 'READY', is_main: true }),
+    ]);
+    await expect(client.borrowers.addRepaymentMethod(borrower.id!, { payment_method: 'DIRECT_DEBIT', apply_to_all_active_loans: false, is_default_repayment_method: true }))
+      .rejects.toBeInstanceOf(DefactoValidationError);
+    const added = await client.borrowers.addRepaymentMethod(borrower.id!, {
+      payment_method: 'DIRECT_DEBIT', apply_to_all_active_loans: true, is_default_repayment_method: true,
+      from_account: { account_number: business.account_number! },
+    });
+    expect(added).toMatchObject({ payment_method: 'DIRECT_DEBIT', status: 'READY', is_main: true });
+    expect((await client.borrowers.repaymentMethods(borrower.id!).all()).map((m) => m.is_main)).toEqual([false, true]);
+    expect((await client.loans.get(loan.id)).repayment_method).toBe('DIRECT_DEBIT');
+  });
+
+  it("lists one invoice-financing product that mirrors the borrower's credit line", async () => {
+    const client = newClient();
+    const business = await readyBorrower(client);
+    const borrower = (await client.borrowers.findByIdentifier(business.identifier))!;
+    const [line] = await client.creditLines.list({ borrower: [business.identifier] }).all();
+    const [product, ...rest] = await client.borrowers.financialProducts(borrower.id!).all();
+    expect(rest).toEqual([]);
+    expect(product).toMatchObject({
+      borrower_id: borrower.id, status: 'READY', can_request_loan: true, available_amount: line!.balance_available,
+      max_amount: line!.pool_amount, financial_product: { product_type: 'INVOICE_BASED_FINANCING' },
+    });
+  });
+});
+
+describe('invoice upload, repayment terms and loan documents', () => {
+  it('an uploaded sandbox PDF becomes a draft with the number, total and seller Defacto extracts; metadata kept', async () => {
+    const client = newClient();
+    const business = await readyBorrower(client);
+    const { invoice_creation_payload: payload } = await client.sandbox.generateInvoice({ seller: { identifier: business.identifier, identifier_type: 'siren' } });
+    const draft = await client.invoices.upload({
+      file: Buffer.from(payload.document, 'base64'), metadata: { source: 'upload' }, buyer: 'SIREN-123456789',
+    });
+    expect(draft).toMatchObject({
+      status: 'TO_SUBMIT', is_draft: true, invoice_number: payload.invoice_number, total_amount: payload.total_amount,
+      to_pay_amount: payload.total_amount, seller: { identifier: business.identifier }, buyer: { identifier: '123456789' },
+      metadata: { source: 'upload' },
+    });
+    await expect(client.invoices.upload({ file: Buffer.from('not a pdf') })).rejects.toBeInstanceOf(DefactoValidationError);
+    await expect(client.invoices.upload({ file: Buffer.from(payload.document, 'base64'), seller: 'siren:1' })).rejects.toBeInstanceOf(DefactoValidationError);
+  });
+
+  it('an upload without multipart is a 415 (JSON) or a 422 naming file (empty)', async () => {
+    const headers = { authorization: `Bearer sk_test_${randomUUID()}` };
+    const json = await fetch(`${emu.url}/invoices/upload`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"document":"x"}' });
+    expect(json.status).toBe(415);
+    const empty = await fetch(`${emu.url}/invoices/upload`, { method: 'POST', headers });
+    expect(empty.status).toBe(422);
+    expect(((await empty.json()) as { invalid_params: unknown[] }).invalid_params).toEqual([{ name: 'file', reason: 'field required' }]);
+  });
+
+  it('repayment terms postpone a loan to repay once; earlier than earliest_to_repay_at is a 422; GET /loans?postponed=true finds it', async () => {
+    const client = newClient();
+    const loan = await loanToRepay(client, await readyBorrower(client));
+    const later = new Date(Date.parse(loan.to_repay_at) + 7 * 86_400_000).toISOString();
+    const [moved] = await client.loans.setRepaymentTerms({ repayment_terms: [{ loan_id: loan.id, repayment_date: later, repayment_method: 'SCT' }] });
+    expect(moved).toMatchObject({ id: loan.id, to_repay_at: expect.stringMatching(new RegExp(`^${later.slice(0, 19)}`)) });
+    expect((await client.loans.list({ postponed: true }).all()).map((l) => l.id)).toEqual([loan.id]);
+    const evenLater = new Date(Date.parse(later) + 86_400_000).toISOString();
+    await expect(client.loans.setRepaymentTerms({ repayment_terms: [{ loan_id: loan.id, repayment_date: evenLater, repayment_method: 'SCT' }] }))
+      .rejects.toBeInstanceOf(DefactoBadRequestError);
+    await expect(client.loans.setRepaymentTerms({ repayment_terms: [{ loan_id: loan.id, repayment_date: loan.to_pay_at, repayment_method: 'SCT' }] }))
+      .rejects.toBeInstanceOf(DefactoValidationError);
+    await expect(client.loans.setRepaymentTerms({ repayment_terms: [{ loan_id: randomUUID(), repayment_date: later, repayment_method: 'SCT' }] }))
+      .rejects.toBeInstanceOf(DefactoValidationError);
+  });
+
+  it("a loan-documents link leads to the archive of the loans' invoices; an unknown document type is a 422", async () => {
+    const client = newClient();
+    const loan = await loanToRepay(client, await readyBorrower(client));
+    const { link } = await client.loans.documentsLink('invoice', { loan_ids: [loan.id] });
+    const archive = await (await fetch(link)).text();
+    expect(archive.trim().split('\n')).toEqual(loan.documents.map((d) => d.document_url));
+    await expect(client.loans.documentsLink('selfie', { loan_ids: [loan.id] })).rejects.toBeInstanceOf(DefactoValidationError);
   });
 });

@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   AccountingEventSchema, ApiBorrowerSchema, ApiCreditLineSchema, ApiInstallmentSchema, ApiInvoiceSchema, ApiPostBorrowerSchema,
   ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
   LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, ProblemSchema, RepayNowResponseSchema,
-  TranslationSchema, WebhookSchema, type ApiPostBorrower, type GeneratedInvoice, type LoanApi,
+  TranslationSchema, WebhookSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
+  RepaymentMethodSchema, type ApiPostBorrower, type GeneratedInvoice, type LoanApi,
 } from '../../src/defacto/wire';
 import { OPERATIONS } from '../../src/emulator/operations';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
@@ -31,18 +32,19 @@ describe('every emulator response passes the client wire schemas, with no unknow
   const key = `contract-${randomUUID()}`;
 
   /** Calls `operation` at `path` and checks the answer with `schema` (problem bodies with ProblemSchema). */
-  async function call<T>(operation: string, path: string, schema: z.ZodType<T> | 'empty' | 'text', body?: unknown): Promise<T> {
-    const [method] = operation.split(' ');
+  async function call<T>(operation: string, path: string, schema: z.ZodType | 'empty' | 'text', body?: unknown): Promise<T> {
+    const method = operation.split(' ')[0]!;
+    const form = body instanceof FormData;
     const response = await fetch(`${emulator.url}${path}`, {
-      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined || form ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: form ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
     const problems: string[] = [];
     let value: unknown;
     if (response.status >= 400 || (schema !== 'empty' && schema !== 'text')) {
       const json = JSON.parse(text) as unknown;
-      const used = response.status >= 400 ? ProblemSchema : (schema as z.ZodType);
+      const used: z.ZodType = response.status >= 400 || schema === 'empty' || schema === 'text' ? ProblemSchema : schema;
       const result = used.safeParse(json);
       if (!result.success) problems.push(...result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
       else problems.push(...unknownFields(json, result.data).map((p) => `unknown field ${p}`));
@@ -80,6 +82,14 @@ describe('every emulator response passes the client wire schemas, with no unknow
     await call('POST /borrower/{borrower_id}/sign', `/borrower/${borrower.id}/sign`, ApiBorrowerSchema,
       { signed_at: new Date().toISOString(), wait_for_ready: true });
 
+    await call('POST /borrower/{borrower_id}/owner', `/borrower/${borrower.id}/owner`, OwnerCreatedSchema, { first_name: 'A', last_name: 'B', email: 'a@b.c' });
+    await call('GET /borrower/{borrower_id}/repayment-methods', `/borrower/${borrower.id}/repayment-methods`, page(RepaymentMethodSchema));
+    await call('POST /borrower/{borrower_id}/repayment-methods', `/borrower/${borrower.id}/repayment-methods`, RepaymentMethodSchema,
+      { payment_method: 'DIRECT_DEBIT', apply_to_all_active_loans: false, is_default_repayment_method: false });
+    await call('POST /borrower/{borrower_id}/repayment-methods', `/borrower/${borrower.id}/repayment-methods`, RepaymentMethodSchema,
+      { payment_method: 'SCT', apply_to_all_active_loans: true, is_default_repayment_method: true });
+    await call('GET /borrower/{borrower_id}/financial-products', `/borrower/${borrower.id}/financial-products`, page(BorrowerFinancialProductSchema));
+
     const seller = { identifier: business.identifier, identifier_type: 'siren', name: business.name };
     const generated = await call<GeneratedInvoice>('POST /sandbox/invoice-generator', '/sandbox/invoice-generator', GeneratedInvoiceSchema, { seller });
     const invoice = generated.invoice_creation_payload;
@@ -93,6 +103,11 @@ describe('every emulator response passes the client wire schemas, with no unknow
     await call('POST /invoice/{invoice_id}/submit', `/invoice/${draft2.id}/submit`, ApiInvoiceSchema);
     await call('DELETE /invoice/{invoice_id}', `/invoice/${draft2.id}`, ApiInvoiceSchema);
     await call('GET /invoices', '/invoices?linked_to_loan=false', page(ApiInvoiceSchema));
+
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(invoice.document, 'base64')], { type: 'application/pdf' }), 'invoice.pdf');
+    await call('POST /invoices/upload', '/invoices/upload?seller=SIREN-123456789', ApiInvoiceSchema, form);
+    await call('POST /invoices/upload', '/invoices/upload', ApiInvoiceSchema);
 
     const loan = await call<LoanApi>('POST /loans', '/loans', LoanApiSchema, { invoices: [invoice], salt_id: randomUUID(), wait_for_validation: true });
     await call('PATCH /loan/{loan_id}', `/loan/${loan.id}`, LoanApiSchema, { metadata: { order: 'A-1' } });
@@ -114,6 +129,11 @@ describe('every emulator response passes the client wire schemas, with no unknow
     const lines = await call<{ data: { id: string }[] }>('GET /credit_lines', '/credit_lines', page(ApiCreditLineSchema));
     await call('GET /credit_line', '/credit_line', ApiTenantCreditLineSchema);
     await call('GET /credit_line/{credit_line_id}', `/credit_line/${lines.data[0]!.id}`, ApiCreditLineSchema);
+    await call('POST /loan/documents/{document_type}', '/loan/documents/invoice', LoanDocumentsLinkSchema, { loan_ids: [loan.id] });
+    await call('POST /loan/documents/{document_type}', '/loan/documents/selfie', LoanDocumentsLinkSchema, { loan_ids: [loan.id] });
+    await call('PUT /loan/repayment-terms', '/loan/repayment-terms', page(LoanApiSchema), { repayment_terms: [{
+      loan_id: loan.id, repayment_method: 'SCT', repayment_date: new Date(Date.parse((await call<LoanApi>('GET /loan/{loan_id}', `/loan/${loan.id}`, LoanApiSchema)).to_repay_at) + 86_400_000).toISOString(),
+    }] });
     const current = await call<LoanApi>('GET /loan/{loan_id}', `/loan/${loan.id}`, LoanApiSchema);
     await call('POST /repay/now', '/repay/now', RepayNowResponseSchema, { amount: 1, base_callback_url: 'https://partner.example/back' });
     await call('POST /repay/now', '/repay/now', RepayNowResponseSchema,

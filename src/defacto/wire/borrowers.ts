@@ -1,10 +1,10 @@
 /** Borrower wire shapes: enrolment request, borrower resource, signature. */
 import { z } from 'zod';
 import {
-  AddressSchema, BusinessAddressSchema, DateSchema, DateTimeSchema, LightAccountSchema, MetadataSchema,
+  AccountCreationSchema, AddressSchema, BusinessAddressSchema, CentsSchema, DateSchema, DateTimeSchema, LightAccountSchema, MetadataSchema,
 } from './common';
 import {
-  BorrowerIdentifierTypeSchema, BorrowerStatusSchema, ComplianceStatusSchema, EntityTypeSchema, IdentifierTypeSchema,
+  BorrowerIdentifierTypeSchema, BorrowerStatusSchema, ComplianceStatusSchema, EntityTypeSchema, IdentifierTypeSchema, PaymentMethodSchema,
 } from './enums';
 
 /** Place of birth of a person. */
@@ -123,3 +123,74 @@ export const SignBorrowerRequestSchema = z.object({
 });
 /** Body of `POST /borrower/{borrower_id}/sign`. */
 export type SignBorrowerRequest = z.infer<typeof SignBorrowerRequestSchema>;
+
+/** Answer of `POST /borrower/{borrower_id}/owner` (OAS `APIOwnerCreatedResponse`). */
+export const OwnerCreatedSchema = z.object({ id: z.string(), email: z.string(), phone_number: z.string() });
+/** Answer of `POST /borrower/{borrower_id}/owner`. */
+export type OwnerCreated = z.infer<typeof OwnerCreatedSchema>;
+
+/** An IBAN to debit or credit (OAS `PublicApiAccountNumber`). */
+export const PublicAccountNumberSchema = z.object({
+  account_number: z.string().min(1),
+  account_number_type: z.enum(['iban']).optional(),
+  bank_identifier: z.string().nullish(),
+  bank_identifier_type: z.enum(['bic']).optional(),
+});
+
+/** Body of `POST /borrower/{borrower_id}/repayment-methods` (OAS `ApiPostRepaymentMethod`); DIRECT_DEBIT needs `from_account`. */
+export const RepaymentMethodCreationSchema = z.object({
+  payment_method: z.enum(['DIRECT_DEBIT', 'SCT']),
+  apply_to_all_active_loans: z.boolean(),
+  is_default_repayment_method: z.boolean(),
+  name: z.string().nullish(),
+  from_account: PublicAccountNumberSchema.nullish(),
+});
+/** Body of `POST /borrower/{borrower_id}/repayment-methods`. */
+export type RepaymentMethodCreation = z.infer<typeof RepaymentMethodCreationSchema>;
+
+/** A borrower's repayment method (OAS `APIRepaymentMethodDetails`). */
+export const RepaymentMethodSchema = z.object({
+  payment_method: PaymentMethodSchema,
+  status: z.enum(['NEW', 'PENDING_VALIDATION', 'READY', 'DEACTIVATED']),
+  is_main: z.boolean(),
+  account_to_debit: AccountCreationSchema.nullish(),
+  account_to_credit: AccountCreationSchema.nullish(),
+});
+/** A borrower's repayment method. */
+export type RepaymentMethod = z.infer<typeof RepaymentMethodSchema>;
+
+/** Statuses of a borrower's financial product. */
+export const FinancialProductStatusSchema = z.enum([
+  'BLOCKED', 'CHURN', 'CLOSED_BY_USER', 'CREATED', 'CUT', 'DEACTIVATED', 'PENDING_USER_ACTION', 'PRODUCT_DISCONTINUED', 'READY', 'TO_SIGN',
+]);
+
+/** A financial product a borrower can request loans against (OAS `ApiBorrowerFinancialProduct`). */
+export const BorrowerFinancialProductSchema = z.object({
+  id: z.string(),
+  borrower_id: z.string(),
+  status: FinancialProductStatusSchema,
+  status_reason: z.string().nullish(),
+  can_request_loan: z.boolean(),
+  available_amount: CentsSchema.nullish(),
+  max_amount: CentsSchema.nullish(),
+  amount_outstanding: CentsSchema.nullish(),
+  amount_pending_validation: CentsSchema.nullish(),
+  fees_daily_rate: z.number().nullish(),
+  unlock_loan_request_link: z.string().nullish(),
+  financial_product: z.object({
+    name: z.string(),
+    product_type: z.enum([
+      'CREDIT_CARD_FINANCING', 'DAILLY', 'FLEX_FINANCING', 'INVENTORY_FINANCING', 'INVOICE_BASED_FINANCING', 'PAYABLE',
+      'PAYABLE_FACTORING', 'RECEIVABLE', 'RECEIVABLE_FACTORING', 'SELL_IN', 'WALLET_FINANCING',
+    ]),
+    // The configuration is deep and product-specific; only the contract type is modelled.
+    configuration: z.object({
+      contract_type: z.enum(['CREDIT_OPERATION', 'CREDIT_OPERATION_WITH_TRADE_RECEIVABLE_GUARANTEE', 'EQUITY_LOAN', 'TRADE_RECEIVABLE']).optional(),
+      billing: z.unknown().optional(), contract_generation_settings: z.unknown().optional(), contract_templates: z.unknown().optional(),
+      depositing_rules: z.unknown().optional(), installments: z.unknown().optional(), risk_mitigation_config: z.unknown().optional(),
+      subscription: z.unknown().optional(), tcs_documents: z.unknown().optional(), ux: z.unknown().optional(),
+    }),
+  }),
+});
+/** A borrower's financial product. */
+export type BorrowerFinancialProduct = z.infer<typeof BorrowerFinancialProductSchema>;

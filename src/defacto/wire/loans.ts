@@ -158,3 +158,28 @@ export const LoanPatchSchema = z.object({
 });
 /** Body of `PATCH /loan/{loan_id}`. */
 export type LoanPatch = z.infer<typeof LoanPatchSchema>;
+
+/** One loan's new repayment terms (OAS `RepaymentTerms`); DIRECT_DEBIT needs `direct_debit`, SCT may carry `sct`. */
+export const RepaymentTermsSchema = z.object({
+  loan_id: z.string().min(1),
+  repayment_date: DateTimeSchema,
+  repayment_method: PaymentMethodSchema,
+  direct_debit: z.object({ from_account: AccountCreationSchema }).nullish(),
+  sct: z.object({ to_account: AccountCreationSchema }).nullish(),
+  reason: z.enum(['LOAN_REPAYMENT_BY_PAY_BY_LINK']).nullish(),
+});
+/** Body of `PUT /loan/repayment-terms` (OAS `APILoanSetRepaymentTerms`). */
+export const SetRepaymentTermsSchema = z.object({ repayment_terms: z.array(RepaymentTermsSchema).min(1) });
+/** Body of `PUT /loan/repayment-terms`. */
+export type SetRepaymentTerms = z.infer<typeof SetRepaymentTermsSchema>;
+
+/** Body of `POST /loan/documents/{document_type}` (OAS `ApiFetchLoanDocuments`): loans by id and/or payout window. */
+export const FetchLoanDocumentsSchema = z.object({
+  loan_ids: z.array(z.string()).optional(),
+  to_pay_at_from: DateTimeSchema.nullish(),
+  to_pay_at_to: DateTimeSchema.nullish(),
+});
+/** Body of `POST /loan/documents/{document_type}`. */
+export type FetchLoanDocuments = z.infer<typeof FetchLoanDocumentsSchema>;
+/** Answer of `POST /loan/documents/{document_type}`: a link to the archive. */
+export const LoanDocumentsLinkSchema = z.object({ link: z.string() });

@@ -93,10 +93,13 @@ function dataControls({ app, ctx }: RouteDeps): void {
 /** The documents behind the URLs the emulator hands out. */
 function documentControls({ app, ctx }: RouteDeps): void {
   app.get('/_emulator/documents/:file', async (request, reply) => {
-    const id = param(request, 'file').replace(/\.pdf$/, '');
+    const file = param(request, 'file');
+    const id = file.replace(/\.(pdf|txt)$/, '');
     for (const tenant of ctx.store.allTenants()) {
       const document = tenant.documents.get(id);
-      if (document !== undefined) return reply.type('application/pdf').send(Buffer.from(document, 'base64'));
+      if (document !== undefined) {
+        return reply.type(file.endsWith('.txt') ? 'text/plain; charset=utf-8' : 'application/pdf').send(Buffer.from(document, 'base64'));
+      }
     }
     throw notFound('document', id);
   });

@@ -1,16 +1,41 @@
 /** Invoice endpoints (digest §3.11, §3.12): parse, delegate to the invoice services, render. */
+import multipart from '@fastify/multipart';
 import { InvoiceCreationSchema, InvoicePatchSchema } from '../../defacto/wire';
+import { BODY_LIMIT_BYTES } from '../assumptions';
+import { uploadInvoice, type Upload } from '../invoice-upload';
+import { ProblemError } from '../problems';
 import {
   createInvoice, deleteInvoice, editInvoice, invoiceOr404, listInvoices, submitEditedInvoice,
 } from '../invoice-service';
 import { invoiceView } from '../views';
-import { body, optionalBody, pageRequest, param, tenantOf, type RouteDeps } from './common';
+import { body, optionalBody, pageRequest, param, queryOne, rawQuery, tenantOf, type RouteDeps } from './common';
 
 /** Registers the invoice routes. */
 export function invoiceRoutes({ app, ctx }: RouteDeps): void {
   app.post('/invoices', async (request, reply) => {
     const invoice = createInvoice(ctx, tenantOf(ctx, request), body(InvoiceCreationSchema, request));
     return reply.code(201).send(invoiceView(ctx, invoice));
+  });
+
+  // Multipart is read only here: a scope of its own keeps the parser off every other route.
+  void app.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: BODY_LIMIT_BYTES, files: 1, fields: 4 } });
+    scope.post('/invoices/upload', async (request, reply) => {
+      const tenant = tenantOf(ctx, request);
+      const q = rawQuery(request);
+      let file: Buffer | undefined;
+      let metadata: string | undefined;
+      if (request.isMultipart()) {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') file = await part.toBuffer();
+          else if (part.fieldname === 'metadata' && typeof part.value === 'string') metadata = part.value;
+        }
+      } else if (request.body !== undefined) {
+        throw new ProblemError(415, 'unsupported_media_type', 'Send the invoice PDF as multipart/form-data (field "file").');
+      }
+      const upload: Upload = { file, metadata, buyer: queryOne(q, 'buyer'), seller: queryOne(q, 'seller') };
+      return reply.code(201).send(invoiceView(ctx, uploadInvoice(ctx, tenant, upload)));
+    });
   });
 
   app.get('/invoices', async (request) => listInvoices(ctx, tenantOf(ctx, request), pageRequest(request)));

@@ -1,8 +1,8 @@
 /** Loan endpoints (digest §3.13–§3.19): parse, delegate to the loan services, render. */
-import { LoanPatchSchema } from '../../defacto/wire';
+import { FetchLoanDocumentsSchema, LoanPatchSchema, SetRepaymentTermsSchema } from '../../defacto/wire';
 import { cancelLoan, validateLoan } from '../loan-engine';
 import { PostLoanBodySchema, requestLoan } from '../loan-request';
-import { listLoans, loanEvents, loanOr404, patchLoan } from '../loan-service';
+import { listLoans, loanDocumentsLink, loanEvents, loanOr404, patchLoan, setRepaymentTerms } from '../loan-service';
 import type { RepaymentMode } from '../store';
 import { loanView } from '../views';
 import { body, pageRequest, param, tenantOf, type RouteDeps } from './common';
@@ -42,6 +42,12 @@ export function loanRoutes({ app, ctx }: RouteDeps): void {
     cancelLoan(ctx, tenant, loan);
     return loanView(ctx, tenant, loan);
   });
+
+  app.put('/loan/repayment-terms', async (request) =>
+    setRepaymentTerms(ctx, tenantOf(ctx, request), body(SetRepaymentTermsSchema, request), pageRequest(request)));
+
+  app.post('/loan/documents/:document_type', async (request) =>
+    loanDocumentsLink(ctx, tenantOf(ctx, request), param(request, 'document_type'), body(FetchLoanDocumentsSchema, request)));
 
   app.get('/loan/:loan_id/events', async (request) =>
     loanEvents(loanOr404(tenantOf(ctx, request), param(request, 'loan_id')), pageRequest(request)));
