@@ -39,6 +39,12 @@ async function idempotentTransition(
 export function loanActivities(defacto: DefactoClient, log: Logger) {
   return {
     async requestLoan(input: RequestLoanInput): Promise<LoanSnapshot> {
+      const findLoanOf = async (workflowId: string, borrower: string, invoiceId: string): Promise<string | undefined> => {
+        for await (const loan of defacto.loans.list({ borrower: [borrower] })) {
+          if (loan.metadata?.workflow_id === workflowId && loan.invoice_ids.includes(invoiceId)) return loan.id;
+        }
+        return undefined;
+      };
       // The account to be paid comes from the invoice, read here so no IBAN enters workflow history.
       const invoice = await defacto.invoices.get(input.invoiceId);
       const account = invoice.to_account_details;
@@ -65,6 +71,13 @@ export function loanActivities(defacto: DefactoClient, log: Logger) {
         auto_validate: input.autoValidate,
         salt_id: input.saltId,
         metadata: { workflow_id: input.workflowId },
+      }).catch(async (error: unknown) => {
+        // Same salt_id, different body: this workflow asked before with other dates (a reset re-ran the
+        // request). The loan it made then is the one.
+        if (!(error instanceof DefactoConflictError) || !error.problemType?.endsWith('idempotency_conflict')) throw error;
+        const earlier = await findLoanOf(input.workflowId, input.borrower.identifier, input.invoiceId);
+        if (!earlier) throw error;
+        return defacto.loans.get(earlier);
       });
       log.info({ workflowId: input.workflowId, loanId: loan.id, status: loan.status }, 'loan requested');
       return loanSnapshot(loan);

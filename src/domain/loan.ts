@@ -234,6 +234,19 @@ export interface ConditionsReview {
 }
 
 /**
+ * A cancellation the workflow received (Temporal cancellation request: Web UI, `temporal workflow cancel`,
+ * a client's `handle.cancel()`) when Defacto no longer accepted one: the money had moved. The workflow
+ * records it and follows the loan to its end.
+ */
+export interface RefusedCancellation {
+  /** Workflow time of the request. */
+  readonly at: string;
+  /** The loan's status at Defacto then. */
+  readonly loanStatus: LoanStatus;
+  readonly reason: string;
+}
+
+/**
  * What the lifecycle has established about its loan: the body of `progressQuery`, and (with the
  * workflow's own bookkeeping) what continue-as-new carries to the next run. Small, serialisable, free of
  * personal data. A field added here is shown and carried without further code; give it a default in
@@ -256,6 +269,8 @@ export interface LoanFacts {
   readonly eventsSeen: number;
   /** Runs of the workflow so far (continue-as-new starts the next one). */
   readonly runs: number;
+  /** Cancellation requests refused because the loan was past cancellation at Defacto. */
+  readonly refusedCancellations: readonly RefusedCancellation[];
 }
 
 /** The facts of a loan nothing is known about yet: every step pending, first run. */
@@ -275,6 +290,7 @@ export function initialLoanFacts(): LoanFacts {
     lastPolledAt: null,
     eventsSeen: 0,
     runs: 1,
+    refusedCancellations: [],
   };
 }
 

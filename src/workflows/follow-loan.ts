@@ -5,7 +5,7 @@
  */
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import {
-  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable,
+  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable, isTerminal,
   type CanceledBy, type LoanOutcome, type LoanSnapshot, type LoanStatus,
 } from '../domain/loan';
 import { evaluateOffer } from '../domain/policy';
@@ -137,6 +137,30 @@ async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Prom
     return true;
   }
   return false;
+}
+
+/**
+ * A cancellation request from Temporal (not an update): cancels the loan at Defacto when it still can be,
+ * else records the refusal; the caller then follows the loan (to CANCELED, or to its end).
+ */
+export async function settleCancellation(ctx: LifecycleContext, reason: string): Promise<void> {
+  const { state } = ctx;
+  const loan = currentLoan(ctx);
+  if (isCancellable(loan.status)) {
+    state.cancelRequested('operator', reason);
+    try {
+      state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      state.applyLoan(await reads.getLoan({ loanId: loan.id }));
+    }
+    if (state.facts.awaitingOperator && currentLoan(ctx).status === 'CANCELED') state.decideReview('rejected', 'operator');
+  }
+  const after = currentLoan(ctx);
+  if (after.status !== 'CANCELED' && after.status !== 'DELETED' && !isTerminal(after.status)) {
+    state.cancellationRefused({ at: state.now(), loanStatus: after.status, reason });
+    log.warn('cancellation refused: the loan is past cancellation at Defacto; following it to its end', { loanStatus: after.status });
+  }
 }
 
 /** Applies a pending `cancelLoanUpdate`; a refusal by Defacto fails the update, not the lifecycle. */

@@ -10,7 +10,7 @@ import { log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
   type BorrowerSummary, type CanceledBy, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
-  type InvoiceSummary, type LifecycleStep, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
+  type InvoiceSummary, type LifecycleStep, type RefusedCancellation, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
   type StepProgress,
 } from '../domain/loan';
 import {
@@ -239,6 +239,11 @@ export class LifecycleState {
   cancelRequested(by: CanceledBy, reason: string): void {
     this.book.cancelRequestedBy = by;
     this.book.cancelReason = reason;
+  }
+
+  /** A cancellation request came too late: the loan is past cancellation at Defacto. */
+  cancellationRefused(refused: RefusedCancellation): void {
+    this.known.refusedCancellations = [...this.known.refusedCancellations, refused];
   }
 
   /** The watched phase (status and due-ness) changed: the backoff restarts. */

@@ -4,7 +4,7 @@
  * failure type of the error class and Defacto's problem details.
  */
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, isCancellation, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, patched, workflowInfo,
 } from '@temporalio/workflow';
 import { loanSaltId, generatedInvoiceNumber } from '../domain/ids';
 import {
@@ -14,9 +14,10 @@ import { backoffDelay } from './poll-schedule';
 import {
   commandActivities, creates, reads, waitForChange, type LifecycleContext, type LoanLifecycleInput,
 } from './context';
-import { followLoan } from './follow-loan';
+import { followLoan, settleCancellation } from './follow-loan';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
+import { createToCompletion, PATCHES } from './patches';
 
 export type { LoanLifecycleInput } from './context';
 
@@ -34,11 +35,17 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   registerHandlers(state, commands);
   const ctx: LifecycleContext = { request, state, commands, workflowId };
   try {
-    const outcome = await runLifecycle(ctx);
+    let outcome: LoanOutcome;
+    try {
+      outcome = await runLifecycle(ctx);
+    } catch (error) {
+      if (!isCancellation(error) || !CancellationScope.current().consideredCancelled || !patched(PATCHES.cancellationIsOperatorCommand)) throw error;
+      outcome = await CancellationScope.nonCancellable(() => settleCancellationRequest(ctx));
+    }
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
-    await condition(allHandlersFinished);
+    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return outcome;
   } catch (error) {
     throw asWorkflowFailure(error, state);
@@ -69,7 +76,7 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
       : { identifier: input.identifier, identifierType: input.identifierType, name: input.name, country: input.country };
     const signedAt = input.generate ? null : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
-    state.borrowerCreated(await creates.createBorrower({ business, signedAt, workflowId }), business.country);
+    state.borrowerCreated(await createToCompletion(() => creates.createBorrower({ business, signedAt, workflowId })), business.country);
     state.syncSearchAttributes();
   }
   let borrower = registered(state);
@@ -119,15 +126,15 @@ async function ensureInvoice(ctx: LifecycleContext): Promise<void> {
   if (state.isDone('INVOICE_CREATED') || !borrower) return;
   state.start('INVOICE_CREATED');
   const invoice = request.invoice;
-  state.invoiceCreated(invoice.generate
-    ? await creates.generateInvoice({
+  state.invoiceCreated(await createToCompletion(() => invoice.generate
+    ? creates.generateInvoice({
         invoiceNumber: generatedInvoiceNumber(workflowId),
         scenario: invoice.scenario,
         country: state.bookkeeping.borrowerCountry ?? 'FRA',
         seller: { identifier: borrower.identifier, identifierType: borrower.identifierType, name: borrower.name },
         workflowId,
       })
-    : await creates.createInvoice({ payload: invoice, workflowId }));
+    : creates.createInvoice({ payload: invoice, workflowId })));
   state.complete('INVOICE_CREATED');
 }
 
@@ -149,7 +156,7 @@ async function requestLoan(ctx: LifecycleContext): Promise<void> {
   const toRepayAt = durationDays !== undefined
     ? new Date(nowMs + durationDays * DAY_MS).toISOString()
     : invoice.dueAt ?? new Date(nowMs + DEFAULT_DURATION_DAYS * DAY_MS).toISOString();
-  const loan = await creates.requestLoan({
+  const loan = await createToCompletion(() => creates.requestLoan({
     saltId: loanSaltId(workflowId),
     workflowId,
     invoiceId: invoice.id,
@@ -159,11 +166,33 @@ async function requestLoan(ctx: LifecycleContext): Promise<void> {
     toPayAt: new Date(nowMs).toISOString(),
     toRepayAt,
     autoValidate: request.loan.autoValidate,
-  });
+  }));
   state.applyLoan(loan);
   state.complete('LOAN_REQUESTED');
   state.start('CONDITIONS_REVIEWED', request.loan.autoValidate ? 'auto_validate: Defacto validates the offer' : undefined);
   state.syncSearchAttributes();
+}
+
+/** What a workflow cancellation request says, since the SDK does not hand its reason to the workflow. */
+export const CANCELLATION_REQUEST_REASON =
+  'workflow cancellation requested (Temporal Web UI, `temporal workflow cancel` or a client; identity and reason in the WorkflowExecutionCancelRequested event)';
+
+/**
+ * The workflow was asked to cancel (runs non-cancellable). Before any loan exists nothing more is created
+ * (creates in flight ran to completion, so a loan they made is known here and cancelled below); a
+ * cancellable loan is cancelled at Defacto; a loan past cancellation is followed to its end, the refusal
+ * recorded.
+ */
+async function settleCancellationRequest(ctx: LifecycleContext): Promise<LoanOutcome> {
+  const { state } = ctx;
+  if (!state.facts.loan) {
+    state.cancelRequested('operator', CANCELLATION_REQUEST_REASON);
+    const step = state.currentStep();
+    if (step !== FINISHED_STEP) state.complete(step, `canceled (operator): ${CANCELLATION_REQUEST_REASON}`);
+    return { status: 'CANCELED', loanId: null, canceledBy: 'operator', reason: CANCELLATION_REQUEST_REASON };
+  }
+  await settleCancellation(ctx, CANCELLATION_REQUEST_REASON);
+  return followLoan(ctx);
 }
 
 /**

@@ -38,6 +38,7 @@ const EVERYTHING_SET: CarriedState = {
   lastPolledAt: '2026-01-20T00:00:00.000Z',
   eventsSeen: 3,
   runs: 2,
+  refusedCancellations: [{ at: '2026-01-05T00:00:00.000Z', loanStatus: 'TO_REPAY', reason: 'r' }],
   borrowerCountry: 'FRA',
   creditLineBeforeChecked: true,
   seenEventKeys: ['L1|Loan.TO_REPAY|TO_REPAY|t1', 'L1|Loan.VALIDATED|VALIDATED|t0'],

@@ -1,0 +1,32 @@
+/**
+ * Patch IDs of every change to the commands `loanLifecycleWorkflow` emits since the v1 corpus was frozen
+ * (test/replay/histories/v1). Loans started before a change replay along the old path; `patched(id)` is
+ * true for new loans and, from its first live workflow task on, for a loan started earlier.
+ */
+import { CancellationScope, CancelledFailure, patched } from '@temporalio/workflow';
+
+export const PATCHES = {
+  /**
+   * A workflow cancellation request (Web UI, `temporal workflow cancel`, `handle.cancel()`) is an operator
+   * command: creates in flight finish (their result is then cancelled at Defacto), a cancellable loan is
+   * cancelled at Defacto in a non-cancellable cleanup, a loan past cancellation is followed to its end.
+   */
+  cancellationIsOperatorCommand: 'cancellation-is-operator-command',
+  /** Timers and activities carry a summary (user metadata) and the workflow keeps its current details. */
+  userMetadata: 'user-metadata-summaries',
+  /** Search attributes for operator questions (CurrentStep, AwaitingDecision…, RepaymentLate, DueAt, Outcome). */
+  operatorSearchAttributes: 'operator-search-attributes',
+  /** The workflow validates its own input (Web UI / CLI starts) before any call to Defacto. */
+  validateOwnInput: 'validate-own-input',
+} as const;
+
+/**
+ * Runs a create so that a workflow cancellation cannot abandon it half-way: its result (which may exist at
+ * Defacto already) always reaches the workflow, whose cancellation cleanup then undoes it.
+ */
+export function createToCompletion<T>(create: () => Promise<T>): Promise<T> {
+  if (!patched(PATCHES.cancellationIsOperatorCommand)) return create();
+  // Once cancellation was requested nothing new is created (a shielded scope would let it start).
+  if (CancellationScope.current().consideredCancelled) return Promise.reject(new CancelledFailure('workflow cancellation requested'));
+  return CancellationScope.nonCancellable(create);
+}
