@@ -70,7 +70,8 @@ export async function startLoan(client: Client, request: LoanRequest, options: S
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: searchAttributes,
-      staticSummary: `Loan for invoice ${invoiceNumber}`,
+      staticSummary: loanSummaryLine(started, invoiceNumber),
+      staticDetails: loanStaticDetails(started),
     });
     return { workflowId, runId: handle.firstExecutionRunId, request: started, handle };
   } catch (error) {
@@ -80,3 +81,21 @@ export async function startLoan(client: Client, request: LoanRequest, options: S
   }
 }
 
+/** One line an operator recognises: amount, currency, invoice number, borrower (encrypted at rest, like all user metadata). */
+export function loanSummaryLine(request: LoanRequest, invoiceNumber: string): string {
+  const amount = request.invoice.generate ? 'amount from the generated invoice' : `${(request.invoice.total_amount / 100).toFixed(2)} ${request.invoice.currency}`;
+  const borrower = request.borrower.generate ? `generated borrower (${request.borrower.country})` : `${request.borrower.name} (${request.borrower.identifierType} ${request.borrower.identifier})`;
+  return `Loan ${amount} · invoice ${invoiceNumber} · ${borrower}`;
+}
+
+/** The request as an operator reads it (markdown): the acceptance policy, the deadlines, the polling. */
+export function loanStaticDetails(request: LoanRequest): string {
+  const { acceptancePolicy: policy, deadlines, pollSchedule } = request.loan;
+  const hours = (ms: number) => `${Math.round(ms / 3_600_000 * 10) / 10} h`;
+  return [
+    `**Request:** reference ${request.requestReference ?? '(from the invoice number)'} · invoice ${request.invoice.generate ? `generated (${request.invoice.scenario})` : request.invoice.invoice_number} · auto_validate ${request.loan.autoValidate}${request.loan.durationDays ? ` · ${request.loan.durationDays} days` : ''}`,
+    `**Acceptance policy:** max fee rate ${policy.maxFeeRatePercent} % · max duration ${policy.maxDurationDays} days · operator approval ${policy.requireOperatorApproval ? 'required' : 'only outside the policy'}`,
+    `**Deadlines:** operator review ${hours(deadlines.conditionsReviewMs)} (then the loan is canceled) · repayment follow-up ${hours(deadlines.repaymentFollowUpMs)} after the due date (then flagged late)`,
+    `**Polling:** first look after ${pollSchedule.initialMs} ms, ×${pollSchedule.multiplier}, at most every ${pollSchedule.maxMs} ms`,
+  ].join('\n');
+}

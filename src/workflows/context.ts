@@ -3,20 +3,50 @@
  * the activity proxies (one per class of call) and the durable wait.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, proxyActivities, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setCurrentDetails, workflowInfo,
+  type ActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/types';
 import type { LoanRequest } from '../domain/schemas';
 import { commandOptions, createOptions, readOptions } from './activity-options';
 import type { CarriedState, LifecycleState } from './lifecycle-state';
 import type { OperatorCommands } from './operator-commands';
+import { PATCHES } from './patches';
+import { activitySummary, currentDetails, timerSummary } from './user-metadata';
 
 /** GETs. */
-export const reads = proxyActivities<LoanActivities>(readOptions);
+const reads = proxyActivities<LoanActivities>(readOptions);
 /** Creations and generators. */
-export const creates = proxyActivities<LoanActivities>(createOptions);
+const creates = proxyActivities<LoanActivities>(createOptions);
 /** Sign, validate, cancel. */
-export const commandActivities = proxyActivities<LoanActivities>(commandOptions);
+const commandActivities = proxyActivities<LoanActivities>(commandOptions);
+
+type Calls = ActivityInterfaceFor<LoanActivities>;
+
+/** The activity proxies, each call labelled with a summary of what it does for this loan now (user metadata). */
+function summarised(proxy: Calls, state: LifecycleState): Calls {
+  return new Proxy(proxy, {
+    get(target, name: string) {
+      const activity = target[name as keyof Calls];
+      return (...args: unknown[]) => {
+        if (!patched(PATCHES.userMetadata)) return (activity as (...a: unknown[]) => Promise<unknown>)(...args);
+        return activity.executeWithOptions({ summary: activitySummary(name, state) }, args as never);
+      };
+    },
+  });
+}
+
+/** The activities of one lifecycle run, by class of call. */
+export interface LifecycleCalls {
+  readonly reads: Calls;
+  readonly creates: Calls;
+  readonly commandActivities: Calls;
+}
+
+/** The activity proxies of one run, summarised from its state. */
+export function lifecycleCalls(state: LifecycleState): LifecycleCalls {
+  return { reads: summarised(reads, state), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state) };
+}
 
 /**
  * The workflow's input: a validated request, plus the state carried over by continue-as-new (partial:
@@ -30,6 +60,12 @@ export interface LifecycleContext {
   readonly state: LifecycleState;
   readonly commands: OperatorCommands;
   readonly workflowId: string;
+  readonly calls: LifecycleCalls;
+}
+
+/** Rewrites the current details (Web UI "Current Details"); `waitingUntil` when a wait begins. */
+export function showDetails(ctx: LifecycleContext, waitingUntil: string | null = null): void {
+  setCurrentDetails(currentDetails(ctx.state, ctx.request, waitingUntil));
 }
 
 /** Continue-as-new when the server suggests it (or past the configured event count), carrying the state. */
@@ -51,7 +87,13 @@ export async function waitForChange(ctx: LifecycleContext, delayMs: number): Pro
   await continueAsNewIfDue(ctx);
   // The flag is cleared only after a wait: an event that arrived while an activity ran must end the
   // next wait at once, since that activity's answer may predate it.
-  const early = await condition(() => ctx.commands.wake || ctx.commands.pending(), Math.max(1, Math.round(delayMs)));
+  const timeoutMs = Math.max(1, Math.round(delayMs));
+  const wake = () => ctx.commands.wake || ctx.commands.pending();
+  const until = new Date(Date.now() + timeoutMs).toISOString();
+  showDetails(ctx, until);
+  const early = patched(PATCHES.userMetadata)
+    ? await condition(wake, timeoutMs, { summary: timerSummary(ctx.state, until) })
+    : await condition(wake, timeoutMs);
   ctx.commands.wake = false;
   return early;
 }

@@ -9,7 +9,7 @@ import {
   type CanceledBy, type LoanOutcome, type LoanSnapshot, type LoanStatus,
 } from '../domain/loan';
 import { evaluateOffer } from '../domain/policy';
-import { commandActivities, reads, waitForChange, type LifecycleContext } from './context';
+import { waitForChange, type LifecycleContext } from './context';
 import { isPastDue, nextPollDelay } from './poll-schedule';
 
 /** Follows the loan until it ends; returns the business outcome. */
@@ -100,7 +100,7 @@ async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Prom
       decidedBy: automatic ? 'policy' : null,
     });
     if (automatic) {
-      state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
+      state.applyLoan(await ctx.calls.commandActivities.validateLoan({ loanId: loan.id }));
       return true;
     }
     state.awaitOperator();
@@ -113,11 +113,11 @@ async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Prom
   if (decision && !decision.settlement) {
     try {
       if (decision.kind === 'approve') {
-        state.applyLoan(await commandActivities.validateLoan({ loanId: loan.id }));
+        state.applyLoan(await ctx.calls.commandActivities.validateLoan({ loanId: loan.id }));
         state.decideReview('approved', 'operator');
       } else {
         state.cancelRequested('operator', decision.reason ?? 'conditions rejected by an operator');
-        state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+        state.applyLoan(await ctx.calls.commandActivities.cancelLoan({ loanId: loan.id }));
         state.decideReview('rejected', 'operator');
       }
     } catch (error) {
@@ -132,7 +132,7 @@ async function reviewConditions(ctx: LifecycleContext, loan: LoanSnapshot): Prom
   const deadline = deadlineAt === null ? Number.POSITIVE_INFINITY : Date.parse(deadlineAt);
   if (Date.now() >= deadline) {
     state.cancelRequested('deadline', 'no operator decision before the review deadline');
-    state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+    state.applyLoan(await ctx.calls.commandActivities.cancelLoan({ loanId: loan.id }));
     state.decideReview('expired', 'deadline');
     return true;
   }
@@ -149,10 +149,10 @@ export async function settleCancellation(ctx: LifecycleContext, reason: string):
   if (isCancellable(loan.status)) {
     state.cancelRequested('operator', reason);
     try {
-      state.applyLoan(await commandActivities.cancelLoan({ loanId: loan.id }));
+      state.applyLoan(await ctx.calls.commandActivities.cancelLoan({ loanId: loan.id }));
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      state.applyLoan(await reads.getLoan({ loanId: loan.id }));
+      state.applyLoan(await ctx.calls.reads.getLoan({ loanId: loan.id }));
     }
     if (state.facts.awaitingOperator && currentLoan(ctx).status === 'CANCELED') state.decideReview('rejected', 'operator');
   }
@@ -174,7 +174,7 @@ async function applyOperatorCancel(ctx: LifecycleContext): Promise<void> {
     return;
   }
   try {
-    const snapshot = await commandActivities.cancelLoan({ loanId: loan.id });
+    const snapshot = await ctx.calls.commandActivities.cancelLoan({ loanId: loan.id });
     state.applyLoan(snapshot);
     state.cancelRequested('operator', pending.reason ?? 'canceled by an operator');
     if (state.facts.awaitingOperator) state.decideReview('rejected', 'operator');
@@ -182,7 +182,7 @@ async function applyOperatorCancel(ctx: LifecycleContext): Promise<void> {
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     pending.settlement = refusal(error);
-    state.applyLoan(await reads.getLoan({ loanId: loan.id }));
+    state.applyLoan(await ctx.calls.reads.getLoan({ loanId: loan.id }));
   }
 }
 
@@ -221,7 +221,7 @@ async function waitThenPoll(ctx: LifecycleContext): Promise<void> {
     state.waited();
     if (early && ctx.commands.pending()) return;
   }
-  state.polled(await reads.getLoan({ loanId: loan.id }));
+  state.polled(await ctx.calls.reads.getLoan({ loanId: loan.id }));
 }
 
 function declined(ctx: LifecycleContext, loan: LoanSnapshot): LoanOutcome {
@@ -240,7 +240,7 @@ function canceled(ctx: LifecycleContext, loan: LoanSnapshot, by: CanceledBy, rea
 }
 
 async function paymentFailed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOutcome> {
-  const payments = await reads.listPayments({ loanId: loan.id });
+  const payments = await ctx.calls.reads.listPayments({ loanId: loan.id });
   const failedPayment = payments.find((p) => p.type === 'LOAN_PAYMENT' && p.status === 'FAILED')
     ?? payments.find((p) => p.status === 'FAILED') ?? null;
   ctx.state.fail('DISBURSED', `disbursement failed: ${failedPayment?.failureReason ?? 'loan ISSUE_DETECTED'}`);
@@ -252,9 +252,9 @@ async function closed(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOu
   state.start('CREDIT_LINE_AFTER');
   const identifier = state.facts.borrower?.identifier;
   const [payments, events, creditLineAfter] = await Promise.all([
-    reads.listPayments({ loanId: loan.id }),
-    reads.listLoanEvents({ loanId: loan.id }),
-    identifier ? reads.getCreditLines({ borrowerIdentifier: identifier }) : Promise.resolve(null),
+    ctx.calls.reads.listPayments({ loanId: loan.id }),
+    ctx.calls.reads.listLoanEvents({ loanId: loan.id }),
+    identifier ? ctx.calls.reads.getCreditLines({ borrowerIdentifier: identifier }) : Promise.resolve(null),
   ]);
   state.creditLineAfterRead(creditLineAfter);
   state.complete('CREDIT_LINE_AFTER');

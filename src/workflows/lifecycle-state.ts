@@ -81,6 +81,7 @@ export class LifecycleState {
   private readonly book: Mutable<LifecycleBookkeeping>;
   private finalOutcome: LoanOutcome | null = null;
   private readonly upserted = new Map<string, string | number>();
+  private afterSync: (() => void) | null = null;
 
   /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
   constructor(readonly workflowId: string, carried?: Partial<CarriedState>) {
@@ -303,6 +304,12 @@ export class LifecycleState {
       updates.push({ key, value } as SearchAttributeUpdatePair);
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
+    this.afterSync?.();
+  }
+
+  /** Called after every {@link syncSearchAttributes} (the current details follow the same beat). */
+  onSync(listener: () => void): void {
+    this.afterSync = listener;
   }
 
   /** The `progressQuery` answer: every fact, where the lifecycle stands, the outcome. */

@@ -12,7 +12,7 @@ import {
 } from '../domain/loan';
 import { backoffDelay } from './poll-schedule';
 import {
-  commandActivities, creates, reads, waitForChange, type LifecycleContext, type LoanLifecycleInput,
+  lifecycleCalls, showDetails, waitForChange, type LifecycleContext, type LoanLifecycleInput,
 } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
 import { LifecycleState } from './lifecycle-state';
@@ -33,7 +33,8 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   const state = new LifecycleState(workflowId, continued);
   const commands = new OperatorCommands();
   registerHandlers(state, commands);
-  const ctx: LifecycleContext = { request, state, commands, workflowId };
+  const ctx: LifecycleContext = { request, state, commands, workflowId, calls: lifecycleCalls(state) };
+  state.onSync(() => showDetails(ctx));
   try {
     let outcome: LoanOutcome;
     try {
@@ -72,18 +73,18 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
   if (!state.facts.borrower) {
     const input = request.borrower;
     const business: BusinessProfile = input.generate
-      ? await reads.generateBusiness({ country: input.country })
+      ? await ctx.calls.reads.generateBusiness({ country: input.country })
       : { identifier: input.identifier, identifierType: input.identifierType, name: input.name, country: input.country };
     const signedAt = input.generate ? null : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
-    state.borrowerCreated(await createToCompletion(() => creates.createBorrower({ business, signedAt, workflowId })), business.country);
+    state.borrowerCreated(await createToCompletion(() => ctx.calls.creates.createBorrower({ business, signedAt, workflowId })), business.country);
     state.syncSearchAttributes();
   }
   let borrower = registered(state);
   if (borrower.status === 'TO_SIGN' && borrower.signedAt === null) {
     state.start('BORROWER_REGISTERED');
     state.note('BORROWER_REGISTERED', 'terms signed through /sign');
-    state.updateBorrower(await commandActivities.signBorrower({ borrowerId: borrower.id, signedAt: state.now() }));
+    state.updateBorrower(await ctx.calls.commandActivities.signBorrower({ borrowerId: borrower.id, signedAt: state.now() }));
     borrower = registered(state);
   }
   // First read at once (readiness usually follows the signature within moments), then back off.
@@ -94,7 +95,7 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
       return { status: 'DECLINED', loanId: null, denialReason: reason };
     }
     if (attempt > 0) await waitForChange(ctx, backoffDelay(ctx.request.loan.pollSchedule, attempt - 1));
-    state.updateBorrower(await reads.getBorrower({ borrowerId: borrower.id }));
+    state.updateBorrower(await ctx.calls.reads.getBorrower({ borrowerId: borrower.id }));
     borrower = registered(state);
   }
   state.complete('BORROWER_REGISTERED');
@@ -114,7 +115,7 @@ async function checkContract(ctx: LifecycleContext): Promise<void> {
   const { borrower } = state.facts;
   if (state.isDone('CONTRACT_AVAILABLE') || !borrower) return;
   state.start('CONTRACT_AVAILABLE');
-  const contract = await reads.getContractLink({ borrowerId: borrower.id });
+  const contract = await ctx.calls.reads.getContractLink({ borrowerId: borrower.id });
   state.contractChecked(contract);
   if (contract.available) state.complete('CONTRACT_AVAILABLE', 'temporary link obtained (not stored)');
   else state.skip('CONTRACT_AVAILABLE', 'Defacto returned no contract link');
@@ -127,14 +128,14 @@ async function ensureInvoice(ctx: LifecycleContext): Promise<void> {
   state.start('INVOICE_CREATED');
   const invoice = request.invoice;
   state.invoiceCreated(await createToCompletion(() => invoice.generate
-    ? creates.generateInvoice({
+    ? ctx.calls.creates.generateInvoice({
         invoiceNumber: generatedInvoiceNumber(workflowId),
         scenario: invoice.scenario,
         country: state.bookkeeping.borrowerCountry ?? 'FRA',
         seller: { identifier: borrower.identifier, identifierType: borrower.identifierType, name: borrower.name },
         workflowId,
       })
-    : creates.createInvoice({ payload: invoice, workflowId })));
+    : ctx.calls.creates.createInvoice({ payload: invoice, workflowId })));
   state.complete('INVOICE_CREATED');
 }
 
@@ -142,7 +143,7 @@ async function creditLineBefore(ctx: LifecycleContext): Promise<void> {
   const { state } = ctx;
   const { borrower } = state.facts;
   if (state.bookkeeping.creditLineBeforeChecked || !borrower) return;
-  state.creditLineBeforeRead(await reads.getCreditLines({ borrowerIdentifier: borrower.identifier }));
+  state.creditLineBeforeRead(await ctx.calls.reads.getCreditLines({ borrowerIdentifier: borrower.identifier }));
 }
 
 /** `POST /loans` with a `salt_id` derived from the workflow ID; dates are fixed here so retries send the same body. */
@@ -156,7 +157,7 @@ async function requestLoan(ctx: LifecycleContext): Promise<void> {
   const toRepayAt = durationDays !== undefined
     ? new Date(nowMs + durationDays * DAY_MS).toISOString()
     : invoice.dueAt ?? new Date(nowMs + DEFAULT_DURATION_DAYS * DAY_MS).toISOString();
-  const loan = await createToCompletion(() => creates.requestLoan({
+  const loan = await createToCompletion(() => ctx.calls.creates.requestLoan({
     saltId: loanSaltId(workflowId),
     workflowId,
     invoiceId: invoice.id,
