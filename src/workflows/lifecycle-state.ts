@@ -13,7 +13,9 @@ import {
   type InvoiceSummary, type LifecycleStep, type RefusedCancellation, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
   type StepProgress,
 } from '../domain/loan';
+import { PATCHES } from './patches';
 import {
+  AwaitingDecisionKey, DecisionDeadlineKey, OutcomeKey, RepaymentDueAtKey, RepaymentLateKey, StepInProgressKey,
   BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
 } from './search-attributes';
 
@@ -80,7 +82,7 @@ export class LifecycleState {
   private readonly known: Mutable<LoanFacts>;
   private readonly book: Mutable<LifecycleBookkeeping>;
   private finalOutcome: LoanOutcome | null = null;
-  private readonly upserted = new Map<string, string | number>();
+  private readonly upserted = new Map<string, string | number | boolean>();
   private afterSync: (() => void) | null = null;
 
   /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
@@ -285,7 +287,7 @@ export class LifecycleState {
    */
   syncSearchAttributes(): void {
     const { loan, borrower, invoice } = this.known;
-    type Wanted = [SearchAttributeUpdatePair['key'], string | number | null];
+    type Wanted = [SearchAttributeUpdatePair['key'], string | number | boolean | Date | null];
     const legacyIdentifiers: Wanted[] = patched(NO_IDENTIFIERS_IN_SEARCH_ATTRIBUTES_PATCH)
       ? []
       : [[BorrowerIdentifierKey, borrower?.identifier ?? null], [InvoiceNumberKey, invoice?.invoiceNumber ?? null]];
@@ -296,15 +298,31 @@ export class LifecycleState {
       [LoanIdKey, loan?.id ?? null],
       [LoanAmountCentsKey, loan?.amountCents ?? invoice?.amountCents ?? null],
       [CurrencyKey, loan?.currency ?? invoice?.currency ?? null],
+      ...(patched(PATCHES.operatorSearchAttributes) ? this.operatorAttributes() : []),
     ];
     const updates: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {
-      if (value === null || this.upserted.get(key.name) === value) continue;
-      this.upserted.set(key.name, value);
+      const seen = value instanceof Date ? value.toISOString() : value;
+      if (seen === null || this.upserted.get(key.name) === seen) continue;
+      this.upserted.set(key.name, seen);
       updates.push({ key, value } as SearchAttributeUpdatePair);
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
     this.afterSync?.();
+  }
+
+  /** The answers to operator questions: awaiting my decision (until), repayment late, due date, outcome, step in progress. */
+  private operatorAttributes(): [SearchAttributeUpdatePair['key'], string | boolean | Date | null][] {
+    const { loan, review, awaitingOperator, repaymentLate } = this.known;
+    const deadline = awaitingOperator && review?.deadlineAt ? new Date(review.deadlineAt) : null;
+    return [
+      [StepInProgressKey, this.currentStep()],
+      [AwaitingDecisionKey, awaitingOperator],
+      [DecisionDeadlineKey, deadline],
+      [RepaymentLateKey, repaymentLate],
+      [RepaymentDueAtKey, loan ? new Date(loan.toRepayAt) : null],
+      [OutcomeKey, this.finalOutcome?.status ?? null],
+    ];
   }
 
   /** Called after every {@link syncSearchAttributes} (the current details follow the same beat). */

@@ -116,12 +116,12 @@ describe('the cluster (PostgreSQL, four services, TLS)', () => {
     const lines = refused.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe(
-      `namespace ${bare} lacks search attributes LoanStatus, LifecycleStep, BorrowerIdentifier, InvoiceNumber, LoanId, LoanAmountCents, Currency: run \`npm run namespace:setup\` (with the same TEMPORAL_* settings) first`,
+      `namespace ${bare} lacks search attributes LoanStatus, LifecycleStep, BorrowerIdentifier, InvoiceNumber, LoanId, LoanAmountCents, Currency, StepInProgress, AwaitingDecision, DecisionDeadline, RepaymentLate, RepaymentDueAt, Outcome: run \`npm run namespace:setup\` (with the same TEMPORAL_* settings) first`,
     );
 
     const setup = program(['src/namespace-setup.ts'], { TEMPORAL_NAMESPACE: bare });
     expect(await setup.exit, setup.stderr()).toBe(0);
-    expect(setup.output()).toContain(`namespace ${bare} exists; search attributes added: LoanStatus, LifecycleStep, BorrowerIdentifier, InvoiceNumber, LoanId, LoanAmountCents, Currency; already present: none`);
+    expect(setup.output()).toContain(`namespace ${bare} exists; search attributes added: LoanStatus, LifecycleStep, BorrowerIdentifier, InvoiceNumber, LoanId, LoanAmountCents, Currency, StepInProgress, AwaitingDecision, DecisionDeadline, RepaymentLate, RepaymentDueAt, Outcome; already present: none`);
     expect(await checkNamespace(connection, bare)).toEqual({ status: 'ready' });
     const again = program(['src/namespace-setup.ts'], { TEMPORAL_NAMESPACE: bare });
     expect(await again.exit).toBe(0);

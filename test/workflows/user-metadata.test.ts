@@ -21,11 +21,24 @@ afterEach(async () => {
   await world.close();
 });
 
-function text(payload: temporal.api.common.v1.IPayload | null | undefined): string | undefined {
-  return payload?.data ? JSON.parse(Buffer.from(payload.data).toString('utf8')) as string : undefined;
+/** A user-metadata payload as the Web UI shows it (through the client's codecs: it is encrypted at rest). */
+async function text(payload: temporal.api.common.v1.IPayload | null | undefined): Promise<string | undefined> {
+  if (!payload) return undefined;
+  const { payloadConverter, payloadCodecs } = world.env.client.options.loadedDataConverter;
+  let payloads = [payload] as temporal.api.common.v1.IPayload[];
+  for (const codec of [...payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  return payloadConverter.fromPayload<string>(payloads[0] ?? {});
 }
 
-describe('user metadata', () => {
+async function findsExactly(query: string, expected: string[]): Promise<void> {
+  await eventually(async () => {
+    const found: string[] = [];
+    for await (const wf of world.env.client.workflow.list({ query })) found.push(wf.workflowId);
+    expect(found).toEqual(expected);
+  }, { timeoutMs: 15_000, intervalMs: 200 });
+}
+
+describe('user metadata and operator search attributes', () => {
   it('an offer awaiting an operator: summary, details, current details with the actions, every timer and activity summarised', async () => {
     world = await lifecycleWorld(emulator);
     const { handle, workflowId } = await world.start({
@@ -46,6 +59,8 @@ describe('user metadata', () => {
     expect(details).toContain(`temporal workflow cancel --workflow-id ${workflowId}`);
     expect(details).toMatch(/\*\*Review:\*\* operator, within policy, decision pending, deadline \S+/);
 
+    await findsExactly(`AwaitingDecision = true AND DecisionDeadline > "${new Date().toISOString()}" AND StepInProgress = "CONDITIONS_REVIEWED" AND WorkflowId = "${workflowId}"`, [workflowId]);
+
     await handle.executeUpdate(approveConditionsUpdate, { args: [{}] });
     expect((await handle.result()).status).toBe('CLOSED');
     const events = (await handle.fetchHistory()).events ?? [];
@@ -53,9 +68,10 @@ describe('user metadata', () => {
     const timers = events.filter((e) => e.timerStartedEventAttributes);
     expect(activities.length).toBeGreaterThan(5);
     expect(timers.length).toBeGreaterThan(0);
-    for (const event of activities) expect(text(event.userMetadata?.summary)).toMatch(/^Defacto/);
-    for (const event of timers) expect(text(event.userMetadata?.summary)).toMatch(/^wait for /);
+    for (const event of activities) expect(await text(event.userMetadata?.summary)).toMatch(/^Defacto/);
+    for (const event of timers) expect(await text(event.userMetadata?.summary)).toMatch(/^wait for /);
     const final = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(final.currentDetails).toContain('**Outcome:** CLOSED');
+    await findsExactly(`Outcome = "CLOSED" AND StepInProgress = "FINISHED" AND AwaitingDecision = false AND RepaymentLate = false AND RepaymentDueAt > "2000-01-01T00:00:00Z" AND WorkflowId = "${workflowId}"`, [workflowId]);
   });
 });
