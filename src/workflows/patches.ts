@@ -16,8 +16,6 @@ export const PATCHES = {
   userMetadata: 'user-metadata-summaries',
   /** Search attributes for operator questions (CurrentStep, AwaitingDecision…, RepaymentLate, DueAt, Outcome). */
   operatorSearchAttributes: 'operator-search-attributes',
-  /** The workflow validates its own input (Web UI / CLI starts) before any call to Defacto. */
-  validateOwnInput: 'validate-own-input',
 } as const;
 
 /**
