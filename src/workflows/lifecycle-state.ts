@@ -19,12 +19,6 @@ import {
   BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
 } from './search-attributes';
 
-/**
- * Patch: search attributes no longer receive the borrower's identifier or the invoice number (loans
- * started before it keep upserting them, so their histories replay).
- */
-export const NO_IDENTIFIERS_IN_SEARCH_ATTRIBUTES_PATCH = 'no-identifiers-in-search-attributes';
-
 /** How many webhook event keys are remembered for de-duplication (older ones cannot matter any more). */
 const SEEN_EVENTS_KEPT = 64;
 
@@ -288,7 +282,7 @@ export class LifecycleState {
   syncSearchAttributes(): void {
     const { loan, borrower, invoice } = this.known;
     type Wanted = [SearchAttributeUpdatePair['key'], string | number | boolean | Date | null];
-    const legacyIdentifiers: Wanted[] = patched(NO_IDENTIFIERS_IN_SEARCH_ATTRIBUTES_PATCH)
+    const legacyIdentifiers: Wanted[] = patched(PATCHES.noIdentifiersInSearchAttributes)
       ? []
       : [[BorrowerIdentifierKey, borrower?.identifier ?? null], [InvoiceNumberKey, invoice?.invoiceNumber ?? null]];
     const wanted: Wanted[] = [

@@ -16,8 +16,11 @@ export const PATCHES = {
   userMetadata: 'user-metadata-summaries',
   /** Search attributes for operator questions (CurrentStep, AwaitingDecision…, RepaymentLate, DueAt, Outcome). */
   operatorSearchAttributes: 'operator-search-attributes',
-  /** The workflow validates its own input (Web UI / CLI starts) before any call to Defacto. */
-  validateOwnInput: 'validate-own-input',
+  /**
+   * Search attributes no longer receive the borrower's identifier or the invoice number (the starter sets
+   * keyed tags of those; docs/data-protection.md). Loans started before it keep upserting them.
+   */
+  noIdentifiersInSearchAttributes: 'no-identifiers-in-search-attributes',
 } as const;
 
 /**
