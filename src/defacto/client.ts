@@ -10,7 +10,7 @@ import { paginate, type Paginated } from './pagination';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry-policy';
 import { createTransport, safeBaseUrl, type QueryParams, type Send } from './transport';
 import {
-  AccountingEventSchema, ApiBorrowerSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
+  AccountingEventSchema, ApiBorrowerSchema, CounterpartyWithExposureSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
   RepaymentMethodSchema, ApiCreditLineSchema, ApiInstallmentSchema, ApiInvoiceSchema, ApiPostBorrowerSchema,
   ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
   LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, RepayNowResponseSchema,
@@ -21,7 +21,8 @@ import {
   type IbanGenerated, type InvoiceCreation, type InvoicePatch, type InvoiceStatus, type LoanApi, type LoanApiEvent, type LoanPatch,
   type LoanStatus, type MinimalLoanApi, type Page, type PaymentApi, type PaymentStatus, type PaymentType, type RepayNowRequest,
   type RepayNowResponse, type Scenario, type BorrowerFinancialProduct, type FetchLoanDocuments, type OwnerCreated,
-  type OwnerCreation, type RepaymentMethod, type RepaymentMethodCreation, type SetRepaymentTerms, type SignBorrowerRequest, type Translation, type Webhook,
+  type OwnerCreation, type CounterpartyExplicitCreation, type CounterpartyWithExposure, type RelationType, type IdentifierType,
+  type RepaymentMethod, type RepaymentMethodCreation, type SetRepaymentTerms, type SignBorrowerRequest, type Translation, type Webhook,
 } from './wire';
 
 /** Settings of a {@link DefactoClient}. */
@@ -76,6 +77,11 @@ export interface InstallmentListQuery {
   to_pay_at_lt?: string | undefined; paid_at_gt?: string | undefined; paid_at_lt?: string | undefined;
   updated_at_gt?: string | undefined; updated_at_lt?: string | undefined; page_size?: number | undefined;
 }
+/** Filters of `GET /counterparties`. */
+export interface CounterpartyListQuery {
+  identifier?: string | undefined; identifier_type?: IdentifierType | undefined; business_name?: string | undefined;
+  relation_types?: RelationType[] | undefined; selected_for_financing?: boolean | undefined; page_size?: number | undefined;
+}
 /** A PDF to upload with `POST /invoices/upload`; `buyer`/`seller` as `SIREN-899021021`. */
 export interface InvoiceUpload {
   file: Uint8Array; filename?: string | undefined; metadata?: Record<string, unknown> | undefined;
@@ -92,6 +98,7 @@ const PaymentPage = pageSchema(PaymentApiSchema);
 const CreditLinePage = pageSchema(ApiCreditLineSchema);
 const WebhookPage = pageSchema(WebhookSchema);
 const AccountingEventPage = pageSchema(AccountingEventSchema);
+const CounterpartyPage = pageSchema(CounterpartyWithExposureSchema);
 const RepaymentMethodPage = pageSchema(RepaymentMethodSchema);
 const FinancialProductPage = pageSchema(BorrowerFinancialProductSchema);
 const LoanApiPage = pageSchema(LoanApiSchema);
@@ -164,6 +171,13 @@ export class DefactoClient {
     beneficiary(body: EligibilityRequest): Promise<EligibilityResponse>;
     reasons(): Promise<DenialCode[]>;
     translateDenialCode(code: string): Promise<Translation>;
+  };
+  /** The businesses the partner's borrowers trade with, and their credit limits. */
+  readonly counterparties: {
+    /** `POST /counterparties`: creates it, or merges the relation types into the existing one (same identifier). */
+    create(body: CounterpartyExplicitCreation): Promise<CounterpartyWithExposure>;
+    get(id: string): Promise<CounterpartyWithExposure>;
+    list(q?: CounterpartyListQuery): Paginated<CounterpartyWithExposure>;
   };
   /** Accounting events (`GET /events`). */
   readonly accountingEvents: { list(q?: AccountingEventListQuery): Paginated<AccountingEvent> };
@@ -391,6 +405,19 @@ export class DefactoClient {
           method: 'GET', pathTemplate: '/translation/denial-code/{code}', params: { code },
           response: json(TranslationSchema, 'TranslationResult'), idempotent: true,
         }),
+    };
+    this.counterparties = {
+      create: (body) =>
+        send({
+          method: 'POST', pathTemplate: '/counterparties', body,
+          response: json(CounterpartyWithExposureSchema, 'APICounterpartyWithExposure'), idempotent: true,
+        }),
+      get: (id) =>
+        send({
+          method: 'GET', pathTemplate: '/counterparty/{counterparty_id}', params: { counterparty_id: id },
+          response: json(CounterpartyWithExposureSchema, 'APICounterpartyWithExposure'), idempotent: true,
+        }),
+      list: (q = {}) => list('/counterparties', CounterpartyPage, 'page of APICounterpartyWithExposure', { ...q }),
     };
     this.accountingEvents = { list: (q = {}) => list('/events', AccountingEventPage, 'page of ApiEvent', { ...q }) };
     this.repayments = {

@@ -12,3 +12,4 @@ export * from './wire/payments';
 export * from './wire/webhooks';
 export * from './wire/sandbox';
 export * from './wire/eligibility';
+export * from './wire/counterparties';

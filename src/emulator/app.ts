@@ -13,6 +13,7 @@ import { problemsPlugin } from './plugins/problems';
 import { statsPlugin } from './plugins/stats';
 import { borrowerRoutes } from './routes/borrowers';
 import { controlRoutes } from './routes/controls';
+import { counterpartyRoutes } from './routes/counterparties';
 import { eligibilityRoutes } from './routes/eligibility';
 import { invoiceRoutes } from './routes/invoices';
 import { loanRoutes } from './routes/loans';
@@ -56,7 +57,7 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Fast
 
   const deps = { app, ctx };
   for (const routes of [
-    sandboxRoutes, borrowerRoutes, invoiceRoutes, loanRoutes, paymentRoutes, repaymentRoutes, eligibilityRoutes, webhookRoutes,
+    sandboxRoutes, borrowerRoutes, invoiceRoutes, loanRoutes, paymentRoutes, repaymentRoutes, eligibilityRoutes, counterpartyRoutes, webhookRoutes,
     notImplementedRoutes, controlRoutes,
   ]) {
     routes(deps);

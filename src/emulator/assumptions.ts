@@ -48,6 +48,9 @@ export const DIRECT_DEBIT_LOCK_DAYS = 3;
 /** A DIRECT_DEBIT repayment method (§3.10) is READY at once in the sandbox (no mandate signature to wait for). */
 export const SANDBOX_MANDATE_READY_AT_ONCE = true;
 
+/** Credit limit of every counterparty (§3.26), reduced by the committed loans of the invoices it must pay. */
+export const COUNTERPARTY_CREDIT_LIMIT_CENTS = 10_000_000;
+
 /** Credit-line pool of every borrower, in cents (§11 #25). */
 export const CREDIT_LINE_POOL_CENTS = 5_000_000;
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type {
-  AccountCreation, AccountDetails, ApiInvoice, CounterpartyCreation, InvoiceCreation, InvoicePatch, InvalidParam, Page,
+  AccountCreation, AccountDetails, ApiInvoice, CounterpartyCreation, InvoiceCreation, InvoicePatch, InvalidParam, Page, RelationType,
 } from '../defacto/wire';
 import { SANDBOX_BIC } from '../defacto/wire';
 import { ENFORCE_ONE_IBAN_PER_COUNTERPARTY } from './assumptions';
@@ -16,6 +16,7 @@ import { invalidTransition, notFound, ProblemError, validationFailed } from './p
 import { isSandboxIban, normalizeIban } from './scenario';
 import { pushIndex, type CounterpartyRef, type InvoiceRecord, type TenantState } from './store';
 import { canPatchInvoice, invoiceMachine, loanHoldsInvoice } from './state-machines';
+import { knownCounterparty } from './counterparty-service';
 import { moveInvoice } from './transitions';
 import { invoiceView } from './views';
 
@@ -71,15 +72,12 @@ export function accountDetails(account: AccountCreation): AccountDetails {
   };
 }
 
-function counterpartyRef(tenant: TenantState, input: CounterpartyCreation | null | undefined): CounterpartyRef | null {
+function counterpartyRef(
+  ctx: EmulatorContext, tenant: TenantState, input: CounterpartyCreation | null | undefined, relation: RelationType,
+): CounterpartyRef | null {
   if (!input) return null;
   const identifier = input.identifier ?? '';
-  const key = identifier || `name:${input.name ?? ''}`;
-  let known = tenant.counterparties.get(key);
-  if (!known) {
-    known = { id: randomUUID(), businessId: randomUUID() };
-    tenant.counterparties.set(key, known);
-  }
+  const known = knownCounterparty(ctx, tenant, input, relation);
   return {
     id: known.id, businessId: known.businessId, identifier, identifierType: input.identifier_type ?? null,
     name: input.name ?? null, vatNumber: input.vat_number ?? null, input,
@@ -103,7 +101,7 @@ export function createInvoice(
   ctx: EmulatorContext, tenant: TenantState, input: InvoiceCreation, options: { forceSubmit?: boolean } = {},
 ): InvoiceRecord {
   const now = ctx.clock.now();
-  const seller = counterpartyRef(tenant, input.seller);
+  const seller = counterpartyRef(ctx, tenant, input.seller, 'SUPPLIER');
   const toAccount = input.to_account ? accountDetails(input.to_account) : null;
   claimIban(tenant, toAccount, seller);
   const isDraft = options.forceSubmit ? false : input.is_draft === true;
@@ -118,7 +116,7 @@ export function createInvoice(
     invoiceNumber: input.invoice_number ?? null, issuedAt: input.issued_at ?? null, dueAt: input.due_at ?? null,
     currency: input.currency ?? 'EUR', netAmount: input.net_amount ?? null, taxAmount: input.tax_amount ?? null,
     totalAmount: input.total_amount ?? null, toPayAmount: input.to_pay_amount ?? input.total_amount ?? null,
-    buyer: counterpartyRef(tenant, input.buyer), seller, toAccount, isDraft, documentId, loanIds: [],
+    buyer: counterpartyRef(ctx, tenant, input.buyer, 'DEBTOR'), seller, toAccount, isDraft, documentId, loanIds: [],
     metadata: input.metadata ?? null,
   };
   tenant.invoices.add(invoice);
@@ -166,8 +164,8 @@ export function patchInvoice(ctx: EmulatorContext, tenant: TenantState, invoice:
     if (follows) invoice.toPayAmount = patch.total_amount;
   }
   if (patch.to_pay_amount != null) invoice.toPayAmount = patch.to_pay_amount;
-  if (patch.buyer != null) invoice.buyer = counterpartyRef(tenant, patch.buyer);
-  if (patch.seller != null) invoice.seller = counterpartyRef(tenant, patch.seller);
+  if (patch.buyer != null) invoice.buyer = counterpartyRef(ctx, tenant, patch.buyer, 'DEBTOR');
+  if (patch.seller != null) invoice.seller = counterpartyRef(ctx, tenant, patch.seller, 'SUPPLIER');
   if (patch.to_account != null) {
     const account = accountDetails(patch.to_account);
     claimIban(tenant, account, invoice.seller);

@@ -68,9 +68,9 @@ export const OPERATIONS: readonly Operation[] = [
   op('GET', '/translation/denial-code/{code}', 'lending'),
   op('GET', '/events', 'lending'),
   // Lending-adjacent
-  op('GET', '/counterparties', 'counterparties', false),
-  op('POST', '/counterparties', 'counterparties', false),
-  op('GET', '/counterparty/{counterparty_id}', 'counterparties', false),
+  op('GET', '/counterparties', 'counterparties'),
+  op('POST', '/counterparties', 'counterparties'),
+  op('GET', '/counterparty/{counterparty_id}', 'counterparties'),
   op('POST', '/onboardings', 'onboarding', false),
   op('GET', '/onboarding/{onboarding_id}', 'onboarding', false),
   op('GET', '/business/public-data', 'onboarding', false),

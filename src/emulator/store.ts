@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { PARTNER_CREDIT_LINE_POOL_CENTS } from './assumptions';
 import type {
   AccountDetails, AccountingEventType, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
-  IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, Scenario,
+  IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, RelationType, Scenario,
   WebhookEventType,
 } from '../defacto/wire';
 
@@ -186,6 +186,17 @@ export interface RepaymentMethodRecord extends StoredRecord {
   accountToCredit: AccountDetails | null;
 }
 
+/** A counterparty of the tenant: made by invoices (buyer `DEBTOR`, seller `SUPPLIER`) or by `POST /counterparties`. */
+export interface CounterpartyRecord extends StoredRecord {
+  businessId: string;
+  identifier: string;
+  identifierType: IdentifierType | null;
+  name: string | null;
+  vatNumber: string | null;
+  input: CounterpartyCreation;
+  relationTypes: Set<RelationType>;
+}
+
 /** A webhook subscription. */
 export interface WebhookRecord extends StoredRecord {
   name: string;
@@ -237,7 +248,9 @@ export class TenantState {
   readonly loanBySalt = new Map<string, { loanId: string; bodyHash: string }>();
   readonly paymentsByLoan = new Map<string, PaymentRecord[]>();
   readonly creditLineByBorrowerIdentifier = new Map<string, string>();
-  readonly counterparties = new Map<string, { id: string; businessId: string }>();
+  /** Counterparties by identifier (or `name:<name>` when they have none). */
+  readonly counterparties = new Map<string, CounterpartyRecord>();
+  readonly counterpartyList = new Collection<CounterpartyRecord>();
   readonly ibanOwner = new Map<string, string>();
   readonly eligibility = new Map<string, EligibilityScenario>();
   readonly documents = new Map<string, string>();

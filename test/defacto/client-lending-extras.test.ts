@@ -219,3 +219,26 @@ describe('invoice upload, repayment terms and loan documents', () => {
     await expect(client.loans.documentsLink('selfie', { loan_ids: [loan.id] })).rejects.toBeInstanceOf(DefactoValidationError);
   });
 });
+
+describe('counterparties', () => {
+  it("an invoice's buyer becomes a DEBTOR counterparty; an explicit creation is 201, the same identifier again merges (200)", async () => {
+    const client = newClient();
+    const business = await readyBorrower(client);
+    const loan = await loanToRepay(client, business);
+    const invoice = await client.invoices.get(loan.invoice_ids[0]!);
+    const [debtor] = await client.counterparties.list({ identifier: invoice.buyer!.identifier }).all();
+    expect(debtor).toMatchObject({ relation_types: ['DEBTOR'], selected_for_financing: true, credit_limit: { max_amount: 10_000_000 } });
+    expect(debtor!.credit_limit.available_amount).toBe(10_000_000 - loan.amount);
+    await expect(client.counterparties.get(debtor!.id)).resolves.toEqual(debtor);
+
+    const headers = { authorization: `Bearer sk_test_${randomUUID()}`, 'content-type': 'application/json' };
+    const body = JSON.stringify({ identifier: '552100554', identifier_type: 'siren', relation_types: ['CLIENT'], name: 'Client SA' });
+    expect((await fetch(`${emu.url}/counterparties`, { method: 'POST', headers, body })).status).toBe(201);
+    const again = await fetch(`${emu.url}/counterparties`, { method: 'POST', headers, body: body.replace('CLIENT', 'SUPPLIER') });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { relation_types: string[] }).relation_types).toEqual(['CLIENT', 'SUPPLIER']);
+    await expect(client.counterparties.create({ identifier: '552 100 554', identifier_type: 'siren', relation_types: ['CLIENT'] }))
+      .rejects.toBeInstanceOf(DefactoValidationError);
+    await expect(client.counterparties.get(randomUUID())).rejects.toBeInstanceOf(DefactoNotFoundError);
+  });
+});

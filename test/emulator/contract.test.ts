@@ -11,7 +11,7 @@ import {
   ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
   LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, ProblemSchema, RepayNowResponseSchema,
   TranslationSchema, WebhookSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
-  RepaymentMethodSchema, type ApiPostBorrower, type GeneratedInvoice, type LoanApi,
+  RepaymentMethodSchema, CounterpartyWithExposureSchema, type ApiPostBorrower, type GeneratedInvoice, type LoanApi,
 } from '../../src/defacto/wire';
 import { OPERATIONS } from '../../src/emulator/operations';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
@@ -138,6 +138,12 @@ describe('every emulator response passes the client wire schemas, with no unknow
     await call('POST /repay/now', '/repay/now', RepayNowResponseSchema, { amount: 1, base_callback_url: 'https://partner.example/back' });
     await call('POST /repay/now', '/repay/now', RepayNowResponseSchema,
       { amount: current.amount + (current.fees_ongoing ?? 0), base_callback_url: 'https://partner.example/back' });
+
+    const counterparty = await call<{ id: string }>('POST /counterparties', '/counterparties', CounterpartyWithExposureSchema,
+      { identifier: '552100554', identifier_type: 'siren', relation_types: ['CLIENT'] });
+    await call('POST /counterparties', '/counterparties', CounterpartyWithExposureSchema, { identifier: '552100554', identifier_type: 'siren', relation_types: [] });
+    await call('GET /counterparties', '/counterparties?relation_types=DEBTOR', page(CounterpartyWithExposureSchema));
+    await call('GET /counterparty/{counterparty_id}', `/counterparty/${counterparty.id}`, CounterpartyWithExposureSchema);
 
     const hook = await call<{ id: string }>('POST /webhooks', '/webhooks', WebhookSchema, { name: 'n', to_url: 'http://127.0.0.1:9/h', event_types: ['Loan.CLOSED'] });
     await call('GET /webhooks', '/webhooks', page(WebhookSchema));

@@ -21,8 +21,10 @@ describe('loans', () => {
   const oasRequest = async (overrides: Record<string, unknown> = {}) => {
     const { invoice_creation_payload: invoice } = await invoiceFor(client, seller);
     const { body: created } = await client.post('/invoices', invoice);
+    // One instant for both dates: two Date.now() calls a millisecond apart would bill a 31st day.
+    const now = Date.now();
     return {
-      amount: 10_000, loan_to: invoice.to_account, to_pay_at: iso(Date.now()), to_repay_at: iso(Date.now() + 30 * DAY),
+      amount: 10_000, loan_to: invoice.to_account, to_pay_at: iso(now), to_repay_at: iso(now + 30 * DAY),
       invoice_ids: [created.id], salt_id: `oas-${Math.random()}`, ...overrides,
     };
   };

@@ -1,5 +1,6 @@
 /** Invoice endpoints (digest §3.11, §3.12): parse, delegate to the invoice services, render. */
 import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import { InvoiceCreationSchema, InvoicePatchSchema } from '../../defacto/wire';
 import { BODY_LIMIT_BYTES } from '../assumptions';
 import { uploadInvoice, type Upload } from '../invoice-upload';
@@ -9,6 +10,22 @@ import {
 } from '../invoice-service';
 import { invoiceView } from '../views';
 import { body, optionalBody, pageRequest, param, queryOne, rawQuery, tenantOf, type RouteDeps } from './common';
+
+/** The file and fields of a multipart upload; a non-empty body of another type is a 415. */
+async function readUpload(request: FastifyRequest): Promise<Upload> {
+  const q = rawQuery(request);
+  let file: Buffer | undefined;
+  let metadata: string | undefined;
+  if (request.isMultipart()) {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') file = await part.toBuffer();
+      else if (part.fieldname === 'metadata' && typeof part.value === 'string') metadata = part.value;
+    }
+  } else if (request.body !== undefined) {
+    throw new ProblemError(415, 'unsupported_media_type', 'Send the invoice PDF as multipart/form-data (field "file").');
+  }
+  return { file, metadata, buyer: queryOne(q, 'buyer'), seller: queryOne(q, 'seller') };
+}
 
 /** Registers the invoice routes. */
 export function invoiceRoutes({ app, ctx }: RouteDeps): void {
@@ -22,19 +39,7 @@ export function invoiceRoutes({ app, ctx }: RouteDeps): void {
     await scope.register(multipart, { limits: { fileSize: BODY_LIMIT_BYTES, files: 1, fields: 4 } });
     scope.post('/invoices/upload', async (request, reply) => {
       const tenant = tenantOf(ctx, request);
-      const q = rawQuery(request);
-      let file: Buffer | undefined;
-      let metadata: string | undefined;
-      if (request.isMultipart()) {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') file = await part.toBuffer();
-          else if (part.fieldname === 'metadata' && typeof part.value === 'string') metadata = part.value;
-        }
-      } else if (request.body !== undefined) {
-        throw new ProblemError(415, 'unsupported_media_type', 'Send the invoice PDF as multipart/form-data (field "file").');
-      }
-      const upload: Upload = { file, metadata, buyer: queryOne(q, 'buyer'), seller: queryOne(q, 'seller') };
-      return reply.code(201).send(invoiceView(ctx, uploadInvoice(ctx, tenant, upload)));
+      return reply.code(201).send(invoiceView(ctx, uploadInvoice(ctx, tenant, await readUpload(request))));
     });
   });
 
