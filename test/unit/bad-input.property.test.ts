@@ -65,9 +65,9 @@ describe('the starter CLI on bad input', () => {
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'starter-bad-input-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('exits 2 with one line naming the field, for sampled invalid input files and bad arguments, and starts nothing', async () => {
+  it('exits 2 with one line naming the field (bad arguments: then the usage), for sampled invalid input files and bad arguments, and starts nothing', async () => {
     const samples = fc.sample(invalidLoanRequest.filter((c) => c.kind === 'value' || c.kind === 'missing'), { numRuns: 3, seed: 20_240_601 });
-    const cases: { args: string[]; names: string; usage?: true }[] = samples.map((c: InvalidCase, i) => {
+    const cases: { args: string[]; names: string; usage?: boolean }[] = samples.map((c: InvalidCase, i) => {
       const file = join(dir, `invalid-${i}.json`);
       writeFileSync(file, JSON.stringify(c.body));
       return { args: ['--input', file], names: c.field };
@@ -86,8 +86,8 @@ describe('the starter CLI on bad input', () => {
       const expected = cases[i]!;
       const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
       expect(result.code, `${expected.args.join(' ')} → ${result.stderr}`).toBe(2);
-      // An unknown flag names itself first, then prints the usage; bad input is one line.
-      if (expected.usage) expect(lines[1], expected.args.join(' ')).toMatch(/^usage: npm run starter/);
+      // Bad input: one line. A bad command line: one line naming the problem, then the usage.
+      if (expected.usage) expect(lines[1], expected.args.join(' ')).toMatch(/^usage: npm run starter /);
       else expect(lines, expected.args.join(' ')).toHaveLength(1);
       expect(lines[0]).toContain(expected.names);
       expect(result.stdout).not.toContain('started');

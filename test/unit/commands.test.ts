@@ -12,7 +12,10 @@ import { describe, expect, it, vi } from 'vitest';
 vi.setConfig({ testTimeout: 90_000 });
 
 const root = resolve(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
+/** Each command runs as `node --import tsx FILE`: what `tsx FILE` does, without its relaying parent process. */
+const TSX_LOADER = ['--import', 'tsx'];
+/** Spawning a command loads TypeScript and the Temporal SDK: seconds on a busy machine. */
+const SPAWN_TIMEOUT_MS = 120_000;
 const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 /** The script file `npm run <name>` hands to tsx. */
@@ -31,9 +34,9 @@ interface Run {
 }
 
 /** Runs a command with a clean environment (plus `env`); kills it after `timeoutMs`. */
-function run(name: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Run> {
+function run(name: string, args: readonly string[], env: Record<string, string> = {}, timeoutMs = SPAWN_TIMEOUT_MS): Promise<Run> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(tsx, [entryOf(name), ...args], {
+    const child = spawn(process.execPath, [...TSX_LOADER, entryOf(name), ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,7 +61,7 @@ function run(name: string, args: readonly string[], env: Record<string, string> 
 const STACK_FRAME = /^\s+at\s/m;
 const COMMANDS = ['worker', 'starter', 'emulator', 'server', 'replay', 'histories:record', 'bench', 'chaos', 'bench:detection'] as const;
 
-describe.concurrent.each(COMMANDS)('npm run %s', (name) => {
+describe.concurrent.each(COMMANDS)('npm run %s', { timeout: SPAWN_TIMEOUT_MS }, (name) => {
   it('--help prints the usage on stdout and exits 0', async () => {
     const help = await run(name, ['--help']);
     expect(help.code, help.stderr).toBe(0);
@@ -77,7 +80,8 @@ describe.concurrent.each(COMMANDS)('npm run %s', (name) => {
   });
 });
 
-describe.concurrent('configuration errors', () => {
+// One at a time: the exit is timed, so the commands should not compete for the CPU.
+describe('configuration errors', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it.each([
     ['worker', [], {}, /^DEFACTO_BASE_URL is not set: /],
     ['server', [], {}, /^DEFACTO_BASE_URL is not set: /],
@@ -98,7 +102,7 @@ describe.concurrent('configuration errors', () => {
   });
 });
 
-describe.concurrent('expected errors', () => {
+describe('expected errors', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('a bad emulator option names the allowed values, with the usage, and exits 2', async () => {
     const bad = await run('emulator', ['--timing', 'slow']);
     expect(bad.code).toBe(2);
