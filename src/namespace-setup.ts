@@ -254,7 +254,8 @@ const USAGE = `usage: ${NAMESPACE_SETUP_COMMAND} -- [--namespace NS] [--no-creat
 
 Creates the namespace when it is missing (and this connection may), then registers the project's search
 attributes (${loanSearchAttributes.map((a) => `${a.name}:${a.type}`).join(', ')}) through the
-OperatorService API. Idempotent. The connection comes from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+OperatorService API, and creates or updates the loan-reconciliation schedule (every 15 minutes, on
+TEMPORAL_TASK_QUEUE). Idempotent. The connection comes from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 TEMPORAL_TLS_*, TEMPORAL_API_KEY or TEMPORAL_PROFILE (@temporalio/envconfig); --namespace overrides the namespace.`;
 
 class UsageError extends Error {}
@@ -308,6 +309,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       ...(args.retentionDays === undefined ? {} : { retentionDays: args.retentionDays }),
     });
     say(`namespace ${namespace} ${report.created ? 'created' : 'exists'}; search attributes added: ${report.added.join(', ') || 'none'}; already present: ${report.alreadyPresent.join(', ') || 'none'}`);
+    const { Client } = await import('@temporalio/client');
+    const { ensureReconciliationSchedule, RECONCILIATION_SCHEDULE_ID } = await import('./reconciliation-schedule');
+    const client = new Client({ connection, namespace });
+    const done = await ensureReconciliationSchedule(client, { taskQueue: config.temporal.taskQueue });
+    say(`schedule ${RECONCILIATION_SCHEDULE_ID} ${done} (every 15 minutes, task queue ${config.temporal.taskQueue})`);
     return 0;
   } finally {
     await connection.close();

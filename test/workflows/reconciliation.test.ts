@@ -6,6 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
+import { ensureReconciliationSchedule, latestReconciliation, RECONCILIATION_SCHEDULE_ID } from '../../src/reconciliation-schedule';
 import { type adoptedLoanWorkflow, adoptedWorkflowId, loanReconciliationWorkflow, type ReconciliationInput } from '../../src/workflows';
 import { approveConditionsUpdate, progressQuery } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
@@ -109,4 +110,22 @@ describe('reconciliation', () => {
     const third = await reconcile();
     expect(third).toMatchObject({ loansChecked: 0, findings: [], adoptionsStarted: 0 });
   }, 90_000);
+
+  it('the loan-reconciliation schedule is created then updated in place, and its latest report is readable', async () => {
+    world = await lifecycleWorld(emulator);
+    expect(await ensureReconciliationSchedule(world.env.client, { taskQueue: world.taskQueue, input: RECONCILE })).toBe('created');
+    const schedule = world.env.client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
+    try {
+      expect(await ensureReconciliationSchedule(world.env.client, { taskQueue: world.taskQueue, input: RECONCILE })).toBe('updated');
+      await schedule.trigger();
+      const latest = await eventually(async () => {
+        const found = await latestReconciliation(world.env.client);
+        if (!found?.report) throw new Error('no completed run yet');
+        return found;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+      expect(latest).toMatchObject({ status: 'COMPLETED', report: { loansChecked: 0, findings: [] } });
+    } finally {
+      await schedule.delete();
+    }
+  });
 });
