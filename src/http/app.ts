@@ -71,6 +71,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     }
   });
 
+  // Batches (POST /loans/batch) arrive as JSON Lines: kept as text, read line by line.
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+
   await app.register(async (backOffice) => {
     requireBearerToken(backOffice, deps.config.backofficeToken);
     await backOffice.register(loanRoutes, {
