@@ -5,13 +5,16 @@
  * the lifecycle state as if it had made them, then runs the same `followLoan`. Started by
  * reconciliation under `loan-adopted-<loanId>`, at most once per loan.
  */
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, proxyActivities, workflowInfo,
+} from '@temporalio/workflow';
 import type { LoanOutcome } from '../domain/loan';
 import type { LoanOptions, LoanRequest } from '../domain/schemas';
 import type { ReconciliationActivities } from '../activities/reconciliation-types';
 import { readOptions } from './activity-options';
-import type { LifecycleContext } from './context';
-import { followLoan } from './follow-loan';
+import { lifecycleCalls, showDetails, type LifecycleContext } from './context';
+import { followLoan, settleCancellation } from './follow-loan';
+import { CANCELLATION_REQUEST_REASON } from './loan-lifecycle';
 import { LifecycleState, type CarriedState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 
@@ -53,16 +56,27 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
     loan: loanOptions,
   };
   const ctx: LifecycleContext = {
-    request, state, commands, workflowId,
+    request, state, commands, workflowId, calls: lifecycleCalls(state),
     nextRunInput: (carried) => ({ ...input, continued: carried }),
   };
+  state.onSync(() => showDetails(ctx));
   try {
-    if (!input.continued) await seed(ctx, input);
-    const outcome = await followLoan(ctx);
+    let outcome: LoanOutcome;
+    try {
+      if (!input.continued) await seed(ctx, input);
+      outcome = await followLoan(ctx);
+    } catch (error) {
+      // As for the lifecycle: a cancellation request through Temporal is an operator command.
+      if (!isCancellation(error) || !CancellationScope.current().consideredCancelled || !ctx.state.facts.loan) throw error;
+      outcome = await CancellationScope.nonCancellable(async () => {
+        await settleCancellation(ctx, CANCELLATION_REQUEST_REASON);
+        return followLoan(ctx);
+      });
+    }
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
-    await condition(allHandlersFinished);
+    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return outcome;
   } catch (error) {
     if (isCancellation(error) || !(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) throw error;
