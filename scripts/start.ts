@@ -17,7 +17,7 @@ import { DefactoClient } from '../src/defacto';
 import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
-import { ensureReconciliationSchedule, RECONCILIATION_SCHEDULE_ID } from '../src/reconciliation-schedule';
+import { ensureReconciliationSchedule, RECONCILIATION_SCHEDULE_ID } from '../src/loans/reconciliation-schedule';
 import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/loans/start-loan';
 import { watchLoan, webUiUrl } from '../src/loans/watch-loan';

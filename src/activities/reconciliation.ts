@@ -4,11 +4,13 @@
  * derived from the loan, a running adoption is reused), so a retried page never adopts twice.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowNotFoundError, type defineSearchAttributeKey, type SearchAttributeType } from '@temporalio/common';
+
+/** A keyword search-attribute key. */
+type KeywordKey = ReturnType<typeof defineSearchAttributeKey<typeof SearchAttributeType.KEYWORD>>;
 import { cursorFromNextPage, type DefactoClient, type MinimalLoanApi } from '../defacto';
 import type { Logger } from '../logging';
 import { type LoanStatus } from '../domain/loan';
-import { LifecycleStepKey, LoanIdKey, LoanStatusKey } from '../workflows/search-attributes';
 import { borrowerSummary, invoiceSummary, loanSnapshot } from './summaries';
 import type {
   AdoptionRead, OrphanWorkflowStatus, ReconcilePageInput, ReconcilePageResult, ReconciliationActivities,
@@ -34,20 +36,26 @@ export interface ReconciliationDependencies {
   readonly temporal: Client;
   readonly taskQueue: string;
   readonly log: Logger;
+  /** The lifecycle's search-attribute keys (defined with the workflows; handed in by the worker). */
+  readonly keys: {
+    readonly loanId: KeywordKey;
+    readonly loanStatus: KeywordKey;
+    readonly lifecycleStep: KeywordKey;
+  };
 }
 
 const quote = (value: string): string => `'${value.replace(/['\\]/g, '')}'`;
 
 /** Reconciliation activities bound to their dependencies (wrap with the failure chokepoint and heartbeat). */
-export function reconciliationActivities({ defacto, temporal, taskQueue, log }: ReconciliationDependencies): ReconciliationActivities {
+export function reconciliationActivities({ defacto, temporal, taskQueue, log, keys }: ReconciliationDependencies): ReconciliationActivities {
   /** Running workflows by the loan they follow, per the `LoanId` search attribute. */
   async function runningByLoan(loanIds: readonly string[]): Promise<Map<string, { workflowId: string; status: LoanStatus | null }>> {
     const found = new Map<string, { workflowId: string; status: LoanStatus | null }>();
     if (loanIds.length === 0) return found;
     const query = `ExecutionStatus = "Running" AND LoanId IN (${loanIds.map(quote).join(', ')})`;
     for await (const wf of temporal.workflow.list({ query })) {
-      const loanId = wf.typedSearchAttributes.get(LoanIdKey);
-      if (loanId) found.set(loanId, { workflowId: wf.workflowId, status: (wf.typedSearchAttributes.get(LoanStatusKey) as LoanStatus | undefined) ?? null });
+      const loanId = wf.typedSearchAttributes.get(keys.loanId);
+      if (loanId) found.set(loanId, { workflowId: wf.workflowId, status: (wf.typedSearchAttributes.get(keys.loanStatus) as LoanStatus | undefined) ?? null });
     }
     return found;
   }
@@ -73,7 +81,7 @@ export function reconciliationActivities({ defacto, temporal, taskQueue, log }: 
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         typedSearchAttributes: [
-          { key: LoanIdKey, value: loan.id }, { key: LoanStatusKey, value: loan.status }, { key: LifecycleStepKey, value: 'CONDITIONS_REVIEWED' },
+          { key: keys.loanId, value: loan.id }, { key: keys.loanStatus, value: loan.status }, { key: keys.lifecycleStep, value: 'CONDITIONS_REVIEWED' },
         ],
         staticSummary: `Adopted loan ${loan.id}`,
       });

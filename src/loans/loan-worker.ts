@@ -10,6 +10,7 @@ import {
 } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { LifecycleStepKey, LoanIdKey, LoanStatusKey } from '../workflows/search-attributes';
 import { createActivities, createReconciliationActivities, type LoanActivities } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { ConfigError, type AppConfig } from '../config';
@@ -106,6 +107,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
         temporal: new Client({ connection: options.connection, namespace: options.namespace, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) }),
         taskQueue: options.taskQueue,
         log: log.child({ component: 'reconciliation' }),
+        keys: { loanId: LoanIdKey, loanStatus: LoanStatusKey, lifecycleStep: LifecycleStepKey },
       }),
     },
   });

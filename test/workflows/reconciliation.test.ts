@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
-import { ensureReconciliationSchedule, latestReconciliation, RECONCILIATION_SCHEDULE_ID } from '../../src/reconciliation-schedule';
+import { ensureReconciliationSchedule, latestReconciliation, RECONCILIATION_SCHEDULE_ID } from '../../src/loans/reconciliation-schedule';
 import { type adoptedLoanWorkflow, adoptedWorkflowId, loanReconciliationWorkflow, type ReconciliationInput } from '../../src/workflows';
 import { approveConditionsUpdate, progressQuery } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';

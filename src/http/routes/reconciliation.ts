@@ -1,7 +1,7 @@
 /** `GET /reconciliation/latest`: the report of the reconciliation schedule's most recent run. */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { latestReconciliation } from '../../reconciliation-schedule';
+import { latestReconciliation } from '../../loans/reconciliation-schedule';
 import { HttpProblem } from '../problem';
 
 /** Registers the reconciliation route on an authenticated scope. */

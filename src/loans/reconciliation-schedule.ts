@@ -6,8 +6,8 @@ import {
   type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError,
   type ScheduleOptionsAction,
 } from '@temporalio/client';
-import { loanReconciliationWorkflow, type ReconciliationInput } from './workflows';
-import type { ReconciliationReport } from './workflows/reconciliation';
+import { loanReconciliationWorkflow, type ReconciliationInput } from '../workflows';
+import type { ReconciliationReport } from '../workflows/reconciliation';
 
 /** The schedule's ID. */
 export const RECONCILIATION_SCHEDULE_ID = 'loan-reconciliation';
