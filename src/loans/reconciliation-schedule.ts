@@ -6,7 +6,7 @@ import {
   type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowNotFoundError,
   type ScheduleOptionsAction,
 } from '@temporalio/client';
-import { loanReconciliationWorkflow, type ReconciliationInput } from '../workflows';
+import type { loanReconciliationWorkflow, ReconciliationInput } from '../workflows';
 import type { ReconciliationReport } from '../workflows/reconciliation';
 
 /** The schedule's ID. */
@@ -26,7 +26,7 @@ export async function ensureReconciliationSchedule(client: Client, options: Reco
   const every = options.every ?? RECONCILIATION_INTERVAL;
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
-    workflowType: loanReconciliationWorkflow,
+    workflowType: 'loanReconciliationWorkflow', // by name: the HTTP server need not load workflow code
     workflowId: 'loan-reconciliation-run',
     taskQueue: options.taskQueue,
     args: [options.input ?? {}],
