@@ -17,6 +17,7 @@ import { DefactoClient } from '../src/defacto';
 import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
+import { ensureReconciliationSchedule, RECONCILIATION_SCHEDULE_ID } from '../src/loans/reconciliation-schedule';
 import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/loans/start-loan';
 import { watchLoan, webUiUrl } from '../src/loans/watch-loan';
@@ -105,6 +106,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     const taskQueue = config.temporal.taskQueue;
     await stack.startWorkers({ taskQueue, defacto: { apiKey: EMULATOR_API_KEY } });
     say(`worker process polling task queue ${taskQueue}`);
+    say(`reconciliation schedule ${RECONCILIATION_SCHEDULE_ID} ${await ensureReconciliationSchedule(stack.client, { taskQueue })} (every 15 minutes)`);
 
     const defacto = new DefactoClient({ baseUrl: emulatorUrl, apiKey: EMULATOR_API_KEY, timeoutMs: config.defacto.timeoutMs });
     const edge = await stack.startEdge({

@@ -11,6 +11,7 @@
 import type { OperatorService, WorkflowService } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
+import type { Connection as ClientConnection } from '@temporalio/client';
 import { runAsMain } from './cli';
 import { loanSearchAttributes } from './workflows/search-attributes';
 
@@ -254,7 +255,8 @@ const USAGE = `usage: ${NAMESPACE_SETUP_COMMAND} -- [--namespace NS] [--no-creat
 
 Creates the namespace when it is missing (and this connection may), then registers the project's search
 attributes (${loanSearchAttributes.map((a) => `${a.name}:${a.type}`).join(', ')}) through the
-OperatorService API. Idempotent. The connection comes from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+OperatorService API; npm run namespace:setup then creates or updates the loan-reconciliation schedule
+(every 15 minutes, on TEMPORAL_TASK_QUEUE). Idempotent. The connection comes from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
 TEMPORAL_TLS_*, TEMPORAL_API_KEY or TEMPORAL_PROFILE (@temporalio/envconfig); --namespace overrides the namespace.`;
 
 class UsageError extends Error {}
@@ -281,8 +283,16 @@ function parseArgs(argv: readonly string[]): { namespace?: string; create: boole
   return args;
 }
 
+/** What runs once the namespace is set up (`npm run namespace:setup` creates the reconciliation schedule). */
+export type AfterNamespaceSetup = (context: {
+  readonly connection: ClientConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly say: (line: string) => void;
+}) => Promise<void>;
+
 /** `npm run namespace:setup`: see the module comment. */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+export async function main(argv: readonly string[] = process.argv.slice(2), afterSetup?: AfterNamespaceSetup): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(argv);
@@ -308,6 +318,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       ...(args.retentionDays === undefined ? {} : { retentionDays: args.retentionDays }),
     });
     say(`namespace ${namespace} ${report.created ? 'created' : 'exists'}; search attributes added: ${report.added.join(', ') || 'none'}; already present: ${report.alreadyPresent.join(', ') || 'none'}`);
+    if (afterSetup) await afterSetup({ connection, namespace, taskQueue: config.temporal.taskQueue, say });
     return 0;
   } finally {
     await connection.close();

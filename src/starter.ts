@@ -1,22 +1,27 @@
 /**
  * `npm run starter`: starts one loan lifecycle (src/loans/start-loan.ts) from a JSON request or a
- * generated one, prints its workflow ID and Web UI page, and with `--wait` follows it to the end.
+ * generated one, prints its workflow ID and Web UI page, and with `--wait` follows it to the end; or,
+ * with `--batch FILE`, one loan per line of a JSON Lines or CSV file (src/loans/batch.ts).
  *
  * Exit codes: 0 started (with `--wait`: the loan ended CLOSED), 1 failure or another outcome, 2 bad
- * arguments or bad input (one line naming the fields; nothing started), 3 duplicate.
+ * arguments or bad input (one line naming the fields; nothing started), 3 duplicate. A batch exits 0
+ * when no line was refused, else 2.
  */
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { CommandError, runAsMain } from './cli';
 import { dataConverter } from './codec/data-converter';
 import { runCommand, UsageError, type Values } from './command-line';
 import { loadConfig } from './config';
 import { parseLoanRequest } from './domain/schemas';
+import { runBatch } from './loans/batch';
 import { DuplicateLoanError, startLoan, type StartedLoan } from './loans/start-loan';
 import { watchLoan, webUiUrl } from './loans/watch-loan';
 
 const STARTER_COMMAND = {
-  usage: 'npm run starter -- (--input FILE | --generate [--scenario NAME] [--reference REF] [--auto-validate]) [--wait]',
+  usage: 'npm run starter -- (--input FILE | --generate [--scenario NAME] [--reference REF] [--auto-validate]) [--wait]\n'
+    + '       npm run starter -- --batch FILE.jsonl|FILE.csv [--max-in-flight N]',
   description: 'Starts one loan lifecycle on TEMPORAL_TASK_QUEUE (a worker must be running: npm run worker).\n'
     + 'Exit codes: 0 started (or CLOSED with --wait), 1 failure, 2 bad arguments or input, 3 duplicate.',
   options: {
@@ -26,6 +31,8 @@ const STARTER_COMMAND = {
     reference: { type: 'string', value: 'REF', help: 'request reference of a generated request (its identity: a second start is refused)' },
     'auto-validate': { type: 'boolean', help: 'let Defacto validate the offer instead of waiting for an operator' },
     wait: { type: 'boolean', help: 'follow the loan step by step until it ends (exit 0 when CLOSED)' },
+    batch: { type: 'string', value: 'FILE', help: 'one loan request per line (JSON Lines, or CSV with dotted field names in its header), each with its requestReference' },
+    'max-in-flight': { type: 'string', value: 'N', help: 'with --batch: starts running at once (default 16)' },
   },
 } as const;
 
@@ -33,7 +40,11 @@ type StarterValues = Values<typeof STARTER_COMMAND.options>;
 
 /** The command line, checked: exactly one of `--input` and `--generate`. @throws UsageError */
 function starterArgs(values: StarterValues): StarterValues {
-  if ((values.input === undefined) === (values.generate !== true)) throw new UsageError('give exactly one of --input FILE or --generate');
+  if ([values.input, values.generate === true ? true : undefined, values.batch].filter((v) => v !== undefined).length !== 1) {
+    throw new UsageError('give exactly one of --input FILE, --generate or --batch FILE');
+  }
+  const n = values['max-in-flight'];
+  if (n !== undefined && !(Number.isInteger(Number(n)) && Number(n) >= 1)) throw new UsageError('--max-in-flight needs a whole number >= 1');
   return values;
 }
 
@@ -54,7 +65,46 @@ function requestInput(values: StarterValues): unknown {
   };
 }
 
+/** `--batch FILE`: streams the file through {@link runBatch} with a progress bar on stderr; prints the summary. */
+async function batchMain(file: string, maxInFlight: number | undefined): Promise<number> {
+  let total = 0;
+  try {
+    for await (const chunk of createReadStream(file)) for (const byte of chunk as Buffer) if (byte === 10) total += 1;
+  } catch (error) {
+    throw new CommandError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  const format = file.toLowerCase().endsWith('.csv') ? 'csv' : 'jsonl';
+  const dataLines = Math.max(1, format === 'csv' ? total - 1 : total);
+  const config = loadConfig();
+  const connection = await Connection.connect(config.temporal.connection);
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
+    const tty = process.stderr.isTTY === true;
+    let lastDrawn = 0;
+    const summary = await runBatch(client, createInterface({ input: createReadStream(file), crlfDelay: Infinity }), {
+      taskQueue: config.temporal.taskQueue, searchTagKey: config.dataProtection.searchTagKey, format,
+      ...(maxInFlight ? { maxInFlight } : {}),
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - lastDrawn < (tty ? 100 : 2_000) && p.lines < dataLines) return;
+        lastDrawn = now;
+        const width = 30;
+        const filled = Math.min(width, Math.round((p.lines / dataLines) * width));
+        const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.lines}/${dataLines}`;
+        process.stderr.write(`${tty ? '\r' : ''}${bar}  started ${p.started}, existing ${p.existing}, refused ${p.refused}${tty ? '' : '\n'}`);
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    for (const r of summary.refused) process.stdout.write(`refused line ${r.line}: ${r.field}: ${r.message}\n`);
+    process.stdout.write(`batch ${file}: ${summary.lines} lines; started ${summary.started}, already running or done ${summary.existing}, refused ${summary.refused.length}\n`);
+    return summary.refused.length === 0 ? 0 : 2;
+  } finally {
+    await connection.close();
+  }
+}
+
 runAsMain(import.meta.url, () => runCommand(STARTER_COMMAND, process.argv.slice(2), starterArgs, async (values) => {
+  if (values.batch !== undefined) return batchMain(values.batch, values['max-in-flight'] === undefined ? undefined : Number(values['max-in-flight']));
   const parsed = parseLoanRequest(requestInput(values));
   if (!parsed.ok) throw new CommandError(parsed.error.message, 2);
   const config = loadConfig();

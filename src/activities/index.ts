@@ -11,9 +11,13 @@ import { mapActivities, withHeartbeat } from './heartbeat';
 import { invoiceActivities } from './invoices';
 import { loanActivities } from './loans';
 import { paymentActivities } from './payments';
+import { reconciliationActivities, type ReconciliationDependencies } from './reconciliation';
+import type { ReconciliationActivities } from './reconciliation-types';
 import type { LoanActivities } from './types';
 
 export type { LoanActivities } from './types';
+export type { ReconciliationActivities } from './reconciliation-types';
+export { OPEN_LOAN_STATUSES, type ReconciliationDependencies } from './reconciliation';
 export { toApplicationFailure } from './failures';
 
 /** What the activities need: a Defacto client (no retries of its own) and a logger. */
@@ -31,4 +35,9 @@ export function createActivities({ defacto, log }: ActivityDependencies): LoanAc
     ...paymentActivities(defacto),
   };
   return mapActivities(mapDefactoFailures(activities), withHeartbeat);
+}
+
+/** Builds the reconciliation and adoption activities (Defacto reads, Temporal visibility, adoption starts). */
+export function createReconciliationActivities(deps: ReconciliationDependencies): ReconciliationActivities {
+  return mapActivities(mapDefactoFailures(reconciliationActivities(deps)), withHeartbeat);
 }

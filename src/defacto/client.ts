@@ -151,6 +151,8 @@ export class DefactoClient {
     setRepaymentTerms(body: SetRepaymentTerms): Promise<LoanApi[]>;
     /** `POST /loan/documents/{document_type}`: a link to an archive of those documents. */
     documentsLink(documentType: string, body: FetchLoanDocuments): Promise<{ link: string }>;
+    /** One page of `GET /loans` from `cursor` (for callers that keep the cursor themselves). */
+    page(q?: LoanListQuery & { cursor?: string | undefined }): Promise<Page<MinimalLoanApi>>;
     validate(id: string): Promise<LoanApi>;
     cancel(id: string): Promise<LoanApi>;
     events(id: string): Promise<LoanApiEvent[]>;
@@ -353,6 +355,8 @@ export class DefactoClient {
           method: 'POST', pathTemplate: '/loan/documents/{document_type}', params: { document_type: documentType }, body,
           response: json(LoanDocumentsLinkSchema, 'ApiLoanDocuments'), idempotent: true,
         }),
+      page: (q = {}) =>
+        send({ method: 'GET', pathTemplate: '/loans', query: { ...q }, response: json(LoanPage, 'page of MinimalLoanAPI'), idempotent: true }),
       validate: (id) =>
         send({
           method: 'POST', pathTemplate: '/loan/{loan_id}/validate', params: { loan_id: id },

@@ -12,6 +12,7 @@ import { requireBearerToken } from './plugins/bearer-auth';
 import { registerProblemHandlers } from './plugins/problems';
 import { HttpProblem } from './problem';
 import { loanRoutes } from './routes/loans';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
 
 /** Secrets and links of the edge. */
@@ -70,6 +71,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     }
   });
 
+  // Batches (POST /loans/batch) arrive as JSON Lines: kept as text, read line by line.
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+
   await app.register(async (backOffice) => {
     requireBearerToken(backOffice, deps.config.backofficeToken);
     await backOffice.register(loanRoutes, {
@@ -80,6 +84,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       searchTagKey: deps.config.searchTagKey,
       cursorKey: deps.config.backofficeToken ?? '',
     });
+    await backOffice.register(reconciliationRoutes, { temporalClient: deps.temporalClient });
   });
   await app.register(webhookRoutes, {
     temporalClient: deps.temporalClient,

@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import {
   bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { createActivities, type LoanActivities } from '../activities';
+import { LifecycleStepKey, LoanIdKey, LoanStatusKey } from '../workflows/search-attributes';
+import { createActivities, createReconciliationActivities, type LoanActivities } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { ConfigError, type AppConfig } from '../config';
 import { DefactoClient } from '../defacto';
@@ -97,7 +99,17 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
     workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle()),
-    activities: options.activities ?? createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
+    activities: options.activities ?? {
+      ...createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
+      // Reconciliation reads visibility and starts adoptions on this worker's own namespace and task queue.
+      ...createReconciliationActivities({
+        defacto: options.defacto,
+        temporal: new Client({ connection: options.connection, namespace: options.namespace, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) }),
+        taskQueue: options.taskQueue,
+        log: log.child({ component: 'reconciliation' }),
+        keys: { loanId: LoanIdKey, loanStatus: LoanStatusKey, lifecycleStep: LifecycleStepKey },
+      }),
+    },
   });
   const stop = (): void => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

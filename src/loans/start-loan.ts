@@ -27,6 +27,8 @@ export interface StartLoanOptions {
    * `BorrowerIdentifier` hold keyed tags of those values (never the values); without it, neither is set.
    */
   readonly searchTagKey?: Buffer | undefined;
+  /** Memo of the workflow (a batch records the hash of the request it started). */
+  readonly memo?: Record<string, unknown>;
 }
 
 /** A started lifecycle. */
@@ -72,6 +74,7 @@ export async function startLoan(client: Client, request: LoanRequest, options: S
       typedSearchAttributes: searchAttributes,
       staticSummary: loanSummaryLine(started, invoiceNumber),
       staticDetails: loanStaticDetails(started),
+      ...(options.memo ? { memo: options.memo } : {}),
     });
     return { workflowId, runId: handle.firstExecutionRunId, request: started, handle };
   } catch (error) {

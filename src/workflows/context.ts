@@ -61,6 +61,8 @@ export interface LifecycleContext {
   readonly commands: OperatorCommands;
   readonly workflowId: string;
   readonly calls: LifecycleCalls;
+  /** The input of the next run after continue-as-new (default: the request with the carried state). */
+  readonly nextRunInput?: (carried: CarriedState) => unknown;
 }
 
 /** Rewrites the current details (Web UI "Current Details"); `waitingUntil` when a wait begins. */
@@ -76,7 +78,8 @@ export async function continueAsNewIfDue(ctx: LifecycleContext): Promise<void> {
   if (!due || ctx.commands.pending()) return;
   await condition(allHandlersFinished);
   log.info('continuing as new', { historyLength: info.historyLength, runs: ctx.state.facts.runs });
-  await continueAsNew<(input: LoanLifecycleInput) => Promise<unknown>>({ ...ctx.request, continued: ctx.state.carry() });
+  const carried = ctx.state.carry();
+  await continueAsNew<(input: unknown) => Promise<unknown>>(ctx.nextRunInput ? ctx.nextRunInput(carried) : { ...ctx.request, continued: carried });
 }
 
 /**

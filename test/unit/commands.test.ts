@@ -113,7 +113,7 @@ describe('expected errors', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('the starter refuses --input together with --generate, with the usage, exit 2', async () => {
     const bad = await run('starter', ['--generate', '--input', 'loan.json']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.split('\n')[0]).toBe('give exactly one of --input FILE or --generate');
+    expect(bad.stderr.split('\n')[0]).toBe('give exactly one of --input FILE, --generate or --batch FILE');
     expect(bad.stderr).toContain('usage: npm run starter ');
   });
 

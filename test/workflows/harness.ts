@@ -12,7 +12,7 @@ import { parseLoanRequest, type LoanRequestInput } from '../../src/domain/schema
 import { createLogger } from '../../src/logging';
 import { startLoan, type StartedLoan } from '../../src/loans/start-loan';
 import { runWorker, type RunningWorker } from '../../src/loans/loan-worker';
-import type { loanLifecycleWorkflow } from '../../src/workflows';
+import type { adoptedLoanWorkflow, loanLifecycleWorkflow } from '../../src/workflows';
 import { progressQuery } from '../../src/workflows/messages';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
 import { bundleOnce, eventually, testDataConverter, testEnv, uniqueTaskQueue, type TestEnv } from '../helpers/temporal';
@@ -85,7 +85,7 @@ export async function lifecycleWorld(emulator: RunningEmulator): Promise<Lifecyc
 
 /** Waits until the progress satisfies `predicate`; returns that progress. */
 export function progressUntil(
-  handle: WorkflowHandle<typeof loanLifecycleWorkflow>,
+  handle: WorkflowHandle<typeof loanLifecycleWorkflow> | WorkflowHandle<typeof adoptedLoanWorkflow>,
   predicate: (p: LoanProgress) => boolean,
   timeoutMs = 20_000,
 ): Promise<LoanProgress> {

@@ -11,6 +11,7 @@ import type { DefactoClient } from '../../defacto/client';
 import { LOAN_STATUSES, type LoanStatus } from '../../domain/loan';
 import { LoanRequestSchema } from '../../domain/schemas';
 import { startLoan } from '../../loans/start-loan';
+import { runBatch } from '../../loans/batch';
 import {
   approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
   type OperatorNote,
@@ -64,6 +65,7 @@ const ListQuerySchema = z.strictObject({
 
 /** Routes without query parameters refuse any (a typo such as `?stauts=` is not silently ignored). */
 const NoQuery = z.strictObject({});
+const BatchQuerySchema = z.strictObject({ maxInFlight: z.coerce.number().int().min(1).max(256).default(16) });
 
 /** Links of a loan workflow: this API's resource and, when configured, the Temporal Web UI page. */
 function linksOf(options: LoanRoutesOptions, workflowId: string, runId: string): { self: string; ui: string | null } {
@@ -105,6 +107,25 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
       .code(202)
       .header('location', links.self)
       .send({ workflowId: started.workflowId, runId: started.runId, links });
+  });
+
+  // One loan request per JSON line, each with its requestReference; bad lines are refused by number.
+  app.post('/loans/batch', async (request) => {
+    if (typeof request.body !== 'string') {
+      throw new HttpProblem('malformed', { detail: 'Send the batch as application/x-ndjson: one loan request per line' });
+    }
+    const { maxInFlight } = parseOrProblem(BatchQuerySchema, request.query, 'query');
+    const text = request.body;
+    async function* lines(): AsyncGenerator<string> {
+      let from = 0;
+      while (from <= text.length) {
+        const end = text.indexOf('\n', from);
+        yield text.slice(from, end === -1 ? text.length : end);
+        if (end === -1) return;
+        from = end + 1;
+      }
+    }
+    return runBatch(client, lines(), { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey, format: 'jsonl', maxInFlight });
   });
 
   app.get('/loans', async (request) => {
