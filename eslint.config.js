@@ -13,23 +13,29 @@ const root = import.meta.dirname;
 const LAYERS = {
   domain: { modules: ['src/domain'], may: [], why: 'src/domain is pure: it imports nothing of ours' },
   defacto: { modules: ['src/defacto'], may: ['domain', 'logging'], why: 'src/defacto knows HTTP, not Temporal: it imports only src/domain (and the logger type)' },
-  activities: { modules: ['src/activities'], may: ['domain', 'defacto', 'logging'], why: 'src/activities import only src/domain and src/defacto' },
-  workflows: { modules: ['src/workflows'], may: ['domain'], typeOnly: ['activities'], why: 'workflows import only src/domain, and `import type` of src/activities' },
+  activities: { modules: ['src/activities'], may: ['domain', 'defacto', 'logging', 'metricNames'], why: 'src/activities import only src/domain and src/defacto (and the metric catalogue)' },
+  workflows: { modules: ['src/workflows'], may: ['domain', 'metricNames'], typeOnly: ['activities'], why: 'workflows import only src/domain (and the metric catalogue), and `import type` of src/activities' },
   emulator: { modules: ['src/emulator'], may: ['domain', 'wire', 'logging'], why: 'the emulator shares only the wire types of src/defacto (and src/domain)' },
-  http: { modules: ['src/http'], may: ['domain', 'defacto', 'messages', 'loans', 'logging'], why: 'src/http imports src/domain, src/defacto, src/loans and the workflow message definitions, never an entry point' },
-  loans: { modules: ['src/loans'], may: ['domain', 'defacto', 'activities', 'workflows', 'support', 'logging', 'codec'], why: 'src/loans (start, watch, run loans) imports the layers below it, never src/http, the emulator or an entry point' },
-  stack: { modules: ['src/stack'], may: ['domain', 'defacto', 'activities', 'emulator', 'http', 'loans', 'support', 'logging', 'codec'], why: 'the stack builder assembles the layers, never through an entry point' },
+  http: { modules: ['src/http'], may: ['domain', 'defacto', 'messages', 'loans', 'logging', 'metricNames'], why: 'src/http imports src/domain, src/defacto, src/loans, the workflow message definitions and the metric catalogue, never an entry point' },
+  loans: { modules: ['src/loans'], may: ['domain', 'defacto', 'activities', 'workflows', 'support', 'logging', 'codec', 'observability'], why: 'src/loans (start, watch, run loans) imports the layers below it, never src/http, the emulator or an entry point' },
+  stack: { modules: ['src/stack'], may: ['domain', 'defacto', 'activities', 'emulator', 'http', 'loans', 'support', 'logging', 'codec', 'observability'], why: 'the stack builder assembles the layers, never through an entry point' },
   cluster: { modules: ['src/cluster'], may: ['support', 'logging'], why: 'src/cluster runs Temporal and PostgreSQL processes: it imports only support modules' },
   support: {
     modules: ['src/config', 'src/cli', 'src/command-line', 'src/temporal-runtime', 'src/dev-server', 'src/namespace-setup'],
-    may: ['logging', 'messages', 'codec'],
-    why: 'support modules (config, command line, runtime, dev server, namespace setup) import only the logger, src/codec and the workflow message definitions',
+    may: ['logging', 'messages', 'codec', 'metricNames'],
+    why: 'support modules (config, command line, runtime, dev server, namespace setup) import only the logger, src/codec, the workflow message definitions and the metric catalogue',
+  },
+  observability: {
+    modules: ['src/observability'], may: ['support', 'logging'], typeOnly: ['workflows'],
+    why: 'src/observability (tracing set-up, the workflow-metrics sink, the Prometheus runner) imports only support modules, the logger and types of the workflow sink',
   },
   logging: { modules: ['src/logging'], may: [], why: 'src/logging imports nothing of ours' },
   codec: { modules: ['src/codec'], may: [], why: 'src/codec (payload encryption, search tags) imports nothing of ours' },
   // Sub-modules other layers may name on their own.
   wire: { modules: ['src/defacto/wire'], may: [], part: true },
   messages: { modules: ['src/workflows/messages', 'src/workflows/search-attributes'], may: [], part: true },
+  // The metric catalogue: names and definitions only, pure, named by workflows, activities, the edge and the runtime.
+  metricNames: { modules: ['src/observability/metric-names'], may: [], part: true },
 };
 
 /** Programs: they may import any layer; nothing may import them. */

@@ -16,8 +16,11 @@ import { parkedPhase } from './phases/parked';
 import { throughputResult } from './phases/merge';
 import { directPhase, temporalPhase, type PhaseRun } from './phases/throughput';
 
-/** Order of the phases: the null loan first (a fresh server), the lifecycle, then the direct baseline. */
-const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'lifecycle', 'direct'];
+/**
+ * Order of the phases: the null loan first (a fresh server), the lifecycle, the lifecycle observed
+ * (metrics and tracing on), then the direct baseline.
+ */
+const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'lifecycle', 'observed', 'direct'];
 
 /** Cores busy over the next `ms` milliseconds (whole machine), or null off Linux. */
 async function busyCores(ms = 2_000): Promise<number | null> {
@@ -75,6 +78,7 @@ export function targetChecks(report: Pick<BenchReport, 'ratios'>): TargetCheck[]
   const r = report.ratios;
   return [
     target('loans/s ÷ null-loan workflows/s', '≥ 0.7', r.vsNullLoan, (v) => v >= 0.7),
+    target('loans/s with metrics and tracing on ÷ off', '≥ 0.95', r.observedVsLifecycle, (v) => v >= 0.95),
     target('Defacto calls per loan ÷ minimum', '≤ 1.2', r.callsVsMinimum, (v) => v <= 1.2),
     target('history events ÷ analytical minimum', '≤ 1.1', r.historyVsMinimum, (v) => v <= 1.1),
     target('worker RSS per parked loan (MB)', '≤ 1', r.workerRssPerParkedLoanMb, (v) => v <= 1),
@@ -91,6 +95,7 @@ function ratios(phases: Partial<Record<ThroughputPhase, ThroughputResult>>, park
   return {
     vsNullLoan: ratio(lifecycle?.loansPerSecond, phases.null?.loansPerSecond),
     vsDirect: ratio(lifecycle?.loansPerSecond, phases.direct?.loansPerSecond),
+    observedVsLifecycle: ratio(phases.observed?.loansPerSecond, lifecycle?.loansPerSecond),
     callsVsMinimum: lifecycle?.calls?.ratio ?? null,
     historyVsMinimum: lifecycle?.history?.ratio ?? null,
     emulatorHeadroom: lifecycle?.emulator?.headroom ?? null,
@@ -123,7 +128,7 @@ export async function runBench(options: BenchOptions, progress: ProgressSink = s
           (runs[phase] ??= []).push(run);
           figures[phase] = round((run.batch.count - run.batch.failed) / (run.batch.durationMs / 1000), 2);
         }
-        perRound.push({ loansPerSecond: figures, vsNullLoan: ratio(figures.lifecycle, figures.null), vsDirect: ratio(figures.lifecycle, figures.direct) });
+        perRound.push({ loansPerSecond: figures, vsNullLoan: ratio(figures.lifecycle, figures.null), vsDirect: ratio(figures.lifecycle, figures.direct), observedVsLifecycle: ratio(figures.observed, figures.lifecycle) });
       }
     }
     const phases: Partial<Record<ThroughputPhase, ThroughputResult>> = {};

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Idempotent set-up shared by `npm start` and `npm test`: npm dependencies (only when package-lock.json
 // changed) and the Temporal CLI (TEMPORAL_CLI_PATH, else `temporal` >= 1.5 on PATH, else built once into
-// .tools/bin with `go install`). Plain Node with builtins only: it runs before node_modules exists, so it
-// reads process.env itself (the one exception to src/config.ts being the only reader).
+// .tools/bin with `go install`), and with `--prometheus` Debian's prometheus package (for
+// `npm start -- --observe` and the alert-rule tests). Plain Node with builtins only: it runs before
+// node_modules exists, so it reads process.env itself (the one exception to src/config.ts being the only reader).
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianProgram, MissingPackageError } from './debian-package.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const toolsDir = join(root, '.tools');
@@ -168,7 +170,16 @@ async function main() {
   mkdirSync(toolsDir, { recursive: true });
   const previous = existsSync(cliPathFile) ? readFileSync(cliPathFile, 'utf8').trim() : '';
   if (previous !== cli.path) writeFileSync(cliPathFile, `${cli.path}\n`);
-  say(`ready in ${fmtElapsed(Date.now() - started)}: Temporal CLI ${cli.version.join('.')} (${cli.path})`);
+  let prometheus = '';
+  if (process.argv.includes('--prometheus')) {
+    try {
+      prometheus = `, Prometheus ${ensureDebianProgram('prometheus', 'prometheus', say)}`;
+    } catch (error) {
+      if (error instanceof MissingPackageError) throw new BootstrapError(error.message);
+      throw error;
+    }
+  }
+  say(`ready in ${fmtElapsed(Date.now() - started)}: Temporal CLI ${cli.version.join('.')} (${cli.path})${prometheus}`);
 }
 
 main().catch((error) => {

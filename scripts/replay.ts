@@ -12,6 +12,7 @@
  * reached); 2 bad arguments (the server refusing the query included); 3 the query matched no workflow
  * (a gate that checked nothing is not green).
  */
+import { workflowMetricSinks } from '../src/observability/workflow-metrics';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, isGrpcServiceError, ServiceError, type HistoryAndWorkflowId } from '@temporalio/client';
@@ -148,7 +149,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), io: 
     const converter = dataConverter(config);
     const client = new Client({ connection, namespace, dataConverter: converter });
     const histories: AsyncIterable<HistoryAndWorkflowId> = take(client.workflow.list({ query: args.query }).intoHistories(), args.limit);
-    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: converter }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: converter, sinks: workflowMetricSinks() }, histories)) {
       if (result.error) {
         failed.push(result.workflowId);
         io.stdout(`FAIL  ${result.workflowId}  ${result.runId}  ${result.error.name}: ${firstLine(result.error.message)}`);

@@ -5,7 +5,9 @@
  * loan worker process → back-office HTTP edge, subscribed to the emulator's webhooks → one SUCCESS loan,
  * validated by the workflow's policy so the review step shows. Exit code 0 only if the loan ended
  * CLOSED. `--keep` leaves everything up and prints the back-office URL, its token and commands to
- * paste; Ctrl-C stops everything.
+ * paste; Ctrl-C stops everything. `--observe` serves the worker's metrics and runs a real Prometheus
+ * (Debian's package) scraping the worker, the edge and the dev server with the project's alert rules,
+ * printed on a line starting `Prometheus http://`. Tracing follows the OTEL_* variables.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { runCommand, TEMPORAL_OPTION } from '../src/command-line';
@@ -18,6 +20,8 @@ import { describeOutcome } from '../src/domain/progress-report';
 import { parseLoanRequest, type LoanRequestInput } from '../src/domain/schemas';
 import { createLogger } from '../src/logging';
 import { ensureReconciliationSchedule, RECONCILIATION_SCHEDULE_ID } from '../src/loans/reconciliation-schedule';
+import { installTracingFromConfig } from '../src/observability/tracing';
+import { ensureDebianProgram, MissingPackageError } from './debian-package.mjs';
 import { startStack, type Stack } from '../src/stack';
 import { startLoan } from '../src/loans/start-loan';
 import { watchLoan, webUiUrl } from '../src/loans/watch-loan';
@@ -38,10 +42,11 @@ const DEMO_REQUEST: LoanRequestInput = {
 const DEMO_TIMING = { decisionDelayMs: 800, stepDelayMs: 400 } as const;
 
 const COMMAND = {
-  usage: 'npm start -- [--keep] [--temporal HOST:PORT]',
+  usage: 'npm start -- [--keep] [--observe] [--temporal HOST:PORT]',
   description: 'Runs one loan end to end on Temporal + the Defacto emulator, step by step; exit code 0 when it ends CLOSED.',
   options: {
     keep: { type: 'boolean', help: 'leave everything running afterwards (prints the back-office URL and token); Ctrl-C stops it' },
+    observe: { type: 'boolean', help: 'serve the worker\'s metrics and run Prometheus (Debian\'s prometheus package) with the alert rules' },
     ...TEMPORAL_OPTION,
   },
 } as const;
@@ -55,8 +60,19 @@ const say = (text: string): void => {
 /** Quotes a shell word when it needs it. */
 const sh = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
-async function demo(options: { keep: boolean; temporal: string | undefined }): Promise<number> {
+async function demo(options: { keep: boolean; observe: boolean; temporal: string | undefined }): Promise<number> {
   const config = loadConfig();
+  if (options.observe) {
+    try {
+      ensureDebianProgram('prometheus', 'prometheus', say);
+    } catch (error) {
+      if (!(error instanceof MissingPackageError)) throw error;
+      say(`--observe: ${error.message}`);
+      return 1;
+    }
+  }
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_TRACES_EXPORTER say otherwise; the worker child follows the same variables.
+  const tracing = installTracingFromConfig(config.observability.tracing, 'defacto-lending-demo');
   // The demo prints its own lines; the SDK and the worker only speak up about problems.
   const logger = createLogger({ level: 'warn' });
   let stack: Stack | undefined;
@@ -104,7 +120,7 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     say(`payloads encrypted (key ${config.dataProtection.keyring.activeKeyId}, ${config.dataProtection.keySource}); codec server ${codecServer.url}`);
 
     const taskQueue = config.temporal.taskQueue;
-    await stack.startWorkers({ taskQueue, defacto: { apiKey: EMULATOR_API_KEY } });
+    const workers = await stack.startWorkers({ taskQueue, defacto: { apiKey: EMULATOR_API_KEY }, metrics: options.observe });
     say(`worker process polling task queue ${taskQueue}`);
     say(`reconciliation schedule ${RECONCILIATION_SCHEDULE_ID} ${await ensureReconciliationSchedule(stack.client, { taskQueue })} (every 15 minutes)`);
 
@@ -113,6 +129,19 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
       taskQueue, defacto, logger, ...(config.http.backofficeToken ? { backofficeToken: config.http.backofficeToken } : {}),
     });
     say(`back-office API ${edge.url} (Defacto webhooks ${edge.subscribed ? 'subscribed' : 'off'})`);
+    if (options.observe) {
+      const worker = workers.metricsAddresses.map((address) => `http://${address}/metrics`).join(', ');
+      say(`metrics: worker ${worker}; edge ${edge.url}/metrics, ${edge.url}/healthz, ${edge.url}/readyz`);
+      const prometheus = await stack.startPrometheus({
+        targets: {
+          worker: workers.metricsAddresses,
+          edge: [new URL(edge.url).host],
+          temporal: temporal.devServer ? [temporal.devServer.metricsAddress] : [],
+        },
+        say,
+      });
+      process.stdout.write(`Prometheus ${prometheus.url} (alerts ${prometheus.url}/alerts; loans by outcome: sum by (outcome) (defacto_loans_ended_total))\n`);
+    }
 
     const parsed = parseLoanRequest(DEMO_REQUEST);
     if (!parsed.ok) throw parsed.error;
@@ -159,10 +188,12 @@ async function demo(options: { keep: boolean; temporal: string | undefined }): P
     say(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
     await stopAll();
     return 1;
+  } finally {
+    await tracing?.shutdown().catch(() => undefined);
   }
 }
 
-runCommand(COMMAND, process.argv.slice(2), (v) => ({ keep: v.keep ?? false, temporal: v.temporal }), demo).then(
+runCommand(COMMAND, process.argv.slice(2), (v) => ({ keep: v.keep ?? false, observe: v.observe ?? false, temporal: v.temporal }), demo).then(
   (code) => {
     process.exitCode = code;
     // Let pending handles (the SDK runtime, sockets) close on their own; force only if they hang.

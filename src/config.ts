@@ -34,6 +34,15 @@ const EnvSchema = z
     CODEC_SERVER_PORT: port.default(8089),
     CODEC_SERVER_TOKEN: optionalString,
     CODEC_SERVER_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .trim()
+      .regex(/^(off|[^\s:]+:\d{1,5})$/, 'host:port of the worker\'s Prometheus endpoint, or "off"')
+      .default('127.0.0.1:9464'),
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    OTEL_SERVICE_NAME: optionalString,
   })
   .refine((env) => !env.DEFACTO_BASE_URL || env.DEFACTO_API_KEY, {
     message: 'DEFACTO_API_KEY is required when DEFACTO_BASE_URL points at a real Defacto',
@@ -85,6 +94,38 @@ export interface AppConfig {
     readonly corsOrigins: readonly string[];
   };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  readonly observability: ObservabilityConfig;
+}
+
+/**
+ * Metrics and traces. Tracing follows OpenTelemetry's standard variables and is off unless
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) or `OTEL_TRACES_EXPORTER` asks for it.
+ */
+export interface ObservabilityConfig {
+  /** `host:port` the worker serves Prometheus metrics on (SDK and business metrics); `undefined` = off. */
+  readonly workerMetricsAddress: string | undefined;
+  readonly tracing: TracingConfig;
+}
+
+/** Where spans go: nowhere, to stdout, or over OTLP/HTTP (protobuf) to `url`. */
+export type TracingConfig =
+  | { readonly exporter: 'none' }
+  | { readonly exporter: 'console'; readonly serviceName: string | undefined }
+  | { readonly exporter: 'otlp'; readonly url: string; readonly serviceName: string | undefined };
+
+/** OTLP/HTTP default when only `OTEL_TRACES_EXPORTER=otlp` is set (the specification's default endpoint). */
+const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+
+function tracingConfig(e: z.infer<typeof EnvSchema>): TracingConfig {
+  const explicit = e.OTEL_TRACES_EXPORTER;
+  const endpoint = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const exporter = explicit ?? (endpoint ? 'otlp' : 'none');
+  if (exporter === 'none') return { exporter };
+  if (exporter === 'console') return { exporter, serviceName: e.OTEL_SERVICE_NAME };
+  // The signal-specific variable is the full URL; the generic one is a base the path is appended to.
+  const url = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ?? `${(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '')}/v1/traces`;
+  return { exporter, url, serviceName: e.OTEL_SERVICE_NAME };
 }
 
 /** Raised when the environment is invalid; its message names every bad variable, never a value. */
@@ -143,6 +184,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       corsOrigins: e.CODEC_SERVER_CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter(Boolean),
     },
     logLevel: e.LOG_LEVEL,
+    observability: {
+      workerMetricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
+      tracing: tracingConfig(e),
+    },
   };
 }
 
@@ -270,5 +315,21 @@ export function redactConfig(config: AppConfig): unknown {
     },
     codecServer: { ...config.codecServer, token: config.codecServer.token ? REDACTED : undefined },
     logLevel: config.logLevel,
+    observability: {
+      workerMetricsAddress: config.observability.workerMetricsAddress,
+      // An OTLP URL may carry credentials in its user-info: print only its origin and path.
+      tracing: config.observability.tracing.exporter === 'otlp'
+        ? { ...config.observability.tracing, url: safeUrl(config.observability.tracing.url) }
+        : config.observability.tracing,
+    },
   };
+}
+
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid url)';
+  }
 }

@@ -54,6 +54,8 @@ export interface DevServer {
   readonly namespace: string;
   readonly port: number;
   readonly uiUrl: string | undefined;
+  /** `host:port` of the server's Prometheus endpoint (`/metrics`). */
+  readonly metricsAddress: string;
   readonly pid: number;
   readonly logFile: string;
   stop(): Promise<void>;
@@ -199,6 +201,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     namespace,
     port,
     uiUrl: uiPort === undefined ? undefined : `http://127.0.0.1:${uiPort}`,
+    metricsAddress: `127.0.0.1:${metricsPort}`,
     pid,
     logFile,
     stop,

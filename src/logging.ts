@@ -2,6 +2,7 @@
  * One structured logger (pino) for the worker, the servers and the scripts. Personal data and secrets
  * are removed by path before a line is written; callers still never log raw payloads.
  */
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -26,12 +27,24 @@ export function rootLogger(level?: LoggerOptions['level']): Logger {
   return root;
 }
 
+/**
+ * The trace and span IDs of the active OpenTelemetry span, so a line written inside a span (an HTTP
+ * request, an activity, a Defacto call) can be found from its trace; nothing when tracing is off.
+ */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const context = span.spanContext();
+  return isSpanContextValid(context) ? { trace_id: context.traceId, span_id: context.spanId } : {};
+}
+
 /** A new logger with the project's redaction, for tests or a custom destination. */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   const base: LoggerOptions = {
     level: 'info',
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     base: { pid: process.pid },
+    mixin: traceFields,
     ...options,
   };
   return destination ? pino(base, destination) : pino(base);

@@ -10,6 +10,7 @@ import { loadConfig, redactConfig } from './config';
 import { defactoClientFromConfig, runWorker } from './loans/loan-worker';
 import { rootLogger } from './logging';
 import { checkNamespace } from './namespace-setup';
+import { installTracingFromConfig } from './observability/tracing';
 import { installTemporalRuntime } from './temporal-runtime';
 
 const WORKER_COMMAND = {
@@ -26,8 +27,11 @@ runAsMain(import.meta.url, () => runCommand(WORKER_COMMAND, process.argv.slice(2
   const log = rootLogger(config.logLevel);
   // Before the Temporal runtime exists: a configuration error ends the process at once.
   const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, { metricsAddress: config.observability.workerMetricsAddress });
+  const tracing = installTracingFromConfig(config.observability.tracing, 'defacto-lending-worker');
   log.info({ config: redactConfig(config) }, 'starting loan worker');
+  const metrics = config.observability.workerMetricsAddress;
+  if (metrics) log.info({ metrics: `http://${metrics}/metrics` }, 'worker metrics (SDK and business) served');
   const connection = await NativeConnection.connect(config.temporal.connection);
   try {
     const check = await checkNamespace(connection, config.temporal.namespace);
@@ -40,6 +44,7 @@ runAsMain(import.meta.url, () => runCommand(WORKER_COMMAND, process.argv.slice(2
     log.info('loan worker drained');
   } finally {
     await connection.close();
+    await tracing?.shutdown();
   }
   return 0;
 }));

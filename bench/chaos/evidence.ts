@@ -3,6 +3,7 @@
  * queue with its history, the replay of those histories against the bundle the workers ran, and a scan
  * of every log file and history for the run's secrets.
  */
+import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
@@ -74,7 +75,7 @@ export async function gatherHistories(client: Client, taskQueue: string, bundleC
   }
   const replayFailures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: bundleCode }, dataConverter: dataConverter(loadConfig()) }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { code: bundleCode }, dataConverter: dataConverter(loadConfig()), sinks: workflowMetricSinks() }, histories)) {
     replayed += 1;
     if (result.error) replayFailures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
   }

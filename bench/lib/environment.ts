@@ -4,6 +4,7 @@
  * built once, the HTTP edge receiving Defacto's webhooks (when on), and worker processes on demand.
  * `close()` stops all of it.
  */
+import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,9 @@ export interface BenchEnvironment {
   /** Defacto calls the edge made, by `resource.method` (undefined when webhooks are off). */
   readonly edgeCalls: CallCounts | undefined;
   /** Starts the run's worker processes on `taskQueue`; resolves once they poll. */
-  startWorkers(mode: 'lifecycle' | 'null', taskQueue: string): Promise<WorkerChild[]>;
+  startWorkers(mode: 'lifecycle' | 'null' | 'observed', taskQueue: string): Promise<WorkerChild[]>;
+  /** Bytes of spans the `observed` workers exported to the run's OTLP receiver so far. */
+  otlpBytes(): number;
   close(options?: { keepWorkDir?: boolean }): Promise<void>;
 }
 
@@ -72,6 +75,22 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
     },
     emulator: { run: 'child', options: { timing: 'instant', repayment: 'sandbox', seed: 1 } },
   });
+  // The OTLP/HTTP receiver of the observed phase's spans (started on first use): counts and discards them.
+  let receiver: { server: Server; url: string } | undefined;
+  let receivedOtlpBytes = 0;
+  const otlp = async (): Promise<{ url: string }> => {
+    receiver ??= await new Promise<{ server: Server; url: string }>((resolve) => {
+      const server = createServer((request, response) => {
+        request.on('data', (chunk: Buffer) => (receivedOtlpBytes += chunk.length));
+        request.on('end', () => response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/traces` });
+      });
+    });
+    return receiver;
+  };
   try {
     const emulator = stack.emulator!;
     const bundleMs = options.prebuiltBundle ? (await stack.workflowBundle()).buildMs : null;
@@ -103,18 +122,29 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
       directApiKey: `bench-${runId}-direct`,
       edgeCalls,
       async startWorkers(mode, taskQueue) {
+        const observed = mode === 'observed';
         const set = await stack.startWorkers({
           taskQueue,
           count: options.workers,
-          activities: mode === 'lifecycle' ? 'defacto' : 'null',
+          activities: mode === 'null' ? 'null' : 'defacto',
           defacto: { apiKey: lifecycleApiKey },
           bundle: options.prebuiltBundle ? 'prebuilt' : 'per-worker',
           workerOptions: workerOptionsOf(options.tuning),
+          // The observed lifecycle: metrics served and scraped, spans exported over OTLP; otherwise both off.
+          metrics: observed,
+          tracing: observed ? { otlpUrl: (await otlp()).url } : 'off',
         });
+        const stopScraping = observed ? scrapeEvery(5_000, set.metricsAddresses) : () => undefined;
         // Stopping is idempotent: the caller stops them after its phase, close() again on the way out.
-        return set.workers.map((w) => ({ pid: w.pid, ready: w.ready!, stop: () => set.stop() }));
+        const stop = async (): Promise<void> => {
+          stopScraping();
+          await set.stop();
+        };
+        return set.workers.map((w) => ({ pid: w.pid, ready: w.ready!, stop }));
       },
+      otlpBytes: () => receivedOtlpBytes,
       async close(closeOptions = {}) {
+        if (receiver) await new Promise((r) => receiver?.server.close(r));
         await stack.stop();
         if (!closeOptions.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
       },
@@ -124,4 +154,12 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
     rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Fetches every worker's `/metrics` every `ms` (as Prometheus would scrape them); returns the stop function. */
+function scrapeEvery(ms: number, addresses: readonly string[]): () => void {
+  const timer = setInterval(() => {
+    for (const address of addresses) void fetch(`http://${address}/metrics`).then((r) => r.text()).catch(() => undefined);
+  }, ms);
+  return () => clearInterval(timer);
 }

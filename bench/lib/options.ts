@@ -11,8 +11,13 @@ import type { ServerProfile } from './server-tuning';
 import { WEBHOOK_EVENT_SETS, type WebhookEventSet } from './webhook-events';
 import { DEFAULT_TUNING, type WorkerTuning } from './tuning';
 
-/** The measured runs: the lifecycle, and the two baselines. */
-export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct'] as const;
+/**
+ * The measured runs: the lifecycle, the two baselines, and `observed` (the lifecycle with the workers'
+ * metrics endpoint scraped and OpenTelemetry tracing exported over OTLP; opt-in).
+ */
+export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct', 'observed'] as const;
+/** The phases run when `--phases` is not given. */
+export const DEFAULT_PHASES: readonly ThroughputPhase[] = ['lifecycle', 'null', 'direct'];
 /** One of {@link THROUGHPUT_PHASES}. */
 export type ThroughputPhase = (typeof THROUGHPUT_PHASES)[number];
 
@@ -67,7 +72,7 @@ export function defaultOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
     db: 'memory',
     server: 'tuned',
     parked: 0,
-    phases: THROUGHPUT_PHASES,
+    phases: DEFAULT_PHASES,
     workers: 1,
     tuning: DEFAULT_TUNING,
     prebuiltBundle: true,
@@ -85,7 +90,7 @@ export const BENCH_COMMAND = {
     loans: text('N', 'loans per throughput phase (default 200; 0 with --parked alone)'),
     concurrency: text('C', 'most loans in flight at once (default 20)'),
     warmup: text('W', 'unmeasured loans first in each phase (default C)'),
-    phases: text('LIST', 'lifecycle,null,direct (default all three)'),
+    phases: text('LIST', 'lifecycle,null,direct,observed (default lifecycle,null,direct; observed = lifecycle with metrics and tracing on)'),
     rounds: text('R', 'run each phase R times, interleaved; figures pool the rounds (default 1)'),
     webhooks: text('on|off', 'Defacto webhooks to the HTTP edge (default on)'),
     'webhook-events': text('SET', 'all|loan|actionable: event types subscribed (default all, as in production)'),

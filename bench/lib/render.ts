@@ -22,7 +22,10 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return lines.join('\n');
 }
 
-const PHASE_NAMES = { lifecycle: 'lifecycle (Temporal + emulator)', null: 'null loan (Temporal, no-op activities)', direct: 'direct (no Temporal)' } as const;
+const PHASE_NAMES = {
+  lifecycle: 'lifecycle (Temporal + emulator)', null: 'null loan (Temporal, no-op activities)', direct: 'direct (no Temporal)',
+  observed: 'lifecycle, worker metrics + tracing on',
+} as const;
 
 function throughputTable(phases: readonly ThroughputResult[]): string {
   return table(
@@ -116,6 +119,9 @@ export function renderMarkdown(report: BenchReport): string {
     ['emulator request headroom (req/s capacity without webhooks ÷ req/s seen)', '(reported)', n(report.ratios.emulatorRequestHeadroom, 1), dash],
     ['loans/s ÷ direct loans/s', '(reported)', n(report.ratios.vsDirect), dash],
   ]));
+  if (report.perRound.some((r) => r.observedVsLifecycle !== null)) {
+    out.push(`Observability overhead per round (observed ÷ lifecycle loans/s): ${report.perRound.map((r) => n(r.observedVsLifecycle)).join(', ')}`);
+  }
   return `${out.join('\n\n')}\n`;
 }
 

@@ -108,6 +108,8 @@ export interface RoundFigures {
   readonly loansPerSecond: Partial<Record<ThroughputPhase, number>>;
   readonly vsNullLoan: number | null;
   readonly vsDirect: number | null;
+  /** Observed (metrics and tracing on) ÷ lifecycle loans/s in this round. */
+  readonly observedVsLifecycle: number | null;
 }
 
 /** The machine the run happened on. */
@@ -146,6 +148,8 @@ export interface BenchReport {
     readonly vsNullLoan: number | null;
     /** Lifecycle loans/s ÷ direct loans/s. */
     readonly vsDirect: number | null;
+    /** Loans/s with the workers' metrics and tracing on ÷ off (the `observed` phase ÷ the lifecycle). */
+    readonly observedVsLifecycle: number | null;
     readonly callsVsMinimum: number | null;
     readonly historyVsMinimum: number | null;
     /** Emulator capacity for all its work (requests and webhook deliveries) ÷ what the lifecycle asked of it. */

@@ -54,11 +54,12 @@ function temporalRunner(env: BenchEnvironment, options: BenchOptions, taskQueue:
 export async function temporalPhase(
   env: BenchEnvironment,
   options: BenchOptions,
-  mode: 'lifecycle' | 'null',
+  mode: 'lifecycle' | 'null' | 'observed',
   progress: ProgressSink,
   roundTag = '',
 ): Promise<PhaseRun> {
-  const label = `${mode === 'lifecycle' ? 'lifecycle' : 'null loan'}${roundTag}`;
+  const label = `${mode === 'null' ? 'null loan' : mode === 'observed' ? 'lifecycle, metrics and tracing on' : 'lifecycle'}${roundTag}`;
+  const defacto = mode !== 'null';
   const taskQueue = `bench-${env.runId}-${mode}${roundTag.replace(/\W+/g, '-')}`;
   const prefix = `${env.runId}-${mode}${roundTag.replace(/\W+/g, '')}`;
   progress.log(`${label}: starting ${options.workers} worker process(es)`);
@@ -67,18 +68,19 @@ export async function temporalPhase(
     if (options.warmup > 0) {
       await runLoans(options.warmup, options.concurrency, temporalRunner(env, options, taskQueue, `${prefix}-w`, []), progress, `${label} warm-up`);
     }
-    if (mode === 'lifecycle' && options.webhooks) await drainWebhooks(env);
+    if (defacto && options.webhooks) await drainWebhooks(env);
     await resetEmulatorStats(env.emulatorUrl);
     const edgeBefore = env.edgeCalls ? totalCalls(env.edgeCalls) : null;
 
     const ids: string[] = [];
-    const close = openWindow({ workers: workers.map((w) => w.pid), server: env.serverPid, emulator: mode === 'lifecycle' ? env.emulatorPid : null });
+    const close = openWindow({ workers: workers.map((w) => w.pid), server: env.serverPid, emulator: defacto ? env.emulatorPid : null });
     const batch = await runLoans(options.loans, options.concurrency, temporalRunner(env, options, taskQueue, prefix, ids), progress, label);
     const readings = close();
 
     let routeStats = null;
     let edgeCalls = null;
-    if (mode === 'lifecycle') {
+    if (mode === 'observed') progress.log(`${label}: ${Math.round(env.otlpBytes() / 1024)} KB of spans exported over OTLP so far`);
+    if (defacto) {
       if (options.webhooks) await drainWebhooks(env);
       routeStats = await emulatorStats(env.emulatorUrl);
       edgeCalls = env.edgeCalls && edgeBefore !== null ? totalCalls(env.edgeCalls) - edgeBefore : null;

@@ -1,6 +1,7 @@
 /**
  * `createActivities({ defacto, log })`: one activity per Defacto endpoint the loan lifecycle uses, each
- * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`) and heartbeating while it runs.
+ * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`), counted (retries, failures,
+ * Retry-After waits) and heartbeating while it runs.
  * Register the result on a worker.
  */
 import type { DefactoClient } from '../defacto';
@@ -10,6 +11,7 @@ import { mapDefactoFailures } from './failures';
 import { mapActivities, withHeartbeat } from './heartbeat';
 import { invoiceActivities } from './invoices';
 import { loanActivities } from './loans';
+import { recordDefactoCallsOfActivities, withActivityMetrics } from './metrics';
 import { paymentActivities } from './payments';
 import { reconciliationActivities, type ReconciliationDependencies } from './reconciliation';
 import type { ReconciliationActivities } from './reconciliation-types';
@@ -19,6 +21,7 @@ export type { LoanActivities } from './types';
 export type { ReconciliationActivities } from './reconciliation-types';
 export { OPEN_LOAN_STATUSES, type ReconciliationDependencies } from './reconciliation';
 export { toApplicationFailure } from './failures';
+export { recordDefactoCallsOfActivities } from './metrics';
 
 /** What the activities need: a Defacto client (no retries of its own) and a logger. */
 export interface ActivityDependencies {
@@ -28,16 +31,17 @@ export interface ActivityDependencies {
 
 /** Builds the activities of the loan lifecycle. */
 export function createActivities({ defacto, log }: ActivityDependencies): LoanActivities {
+  recordDefactoCallsOfActivities();
   const activities: LoanActivities = {
     ...borrowerActivities(defacto, log),
     ...invoiceActivities(defacto, log),
     ...loanActivities(defacto, log),
     ...paymentActivities(defacto),
   };
-  return mapActivities(mapDefactoFailures(activities), withHeartbeat);
+  return mapActivities(mapActivities(mapDefactoFailures(activities), withActivityMetrics), withHeartbeat);
 }
 
 /** Builds the reconciliation and adoption activities (Defacto reads, Temporal visibility, adoption starts). */
 export function createReconciliationActivities(deps: ReconciliationDependencies): ReconciliationActivities {
-  return mapActivities(mapDefactoFailures(reconciliationActivities(deps)), withHeartbeat);
+  return mapActivities(mapActivities(mapDefactoFailures(reconciliationActivities(deps)), withActivityMetrics), withHeartbeat);
 }

@@ -4,8 +4,15 @@
  *
  * The API key lives only in the closure of the `beforeRequest` hook. got's own errors (which hold the
  * request options, Authorization header included) never escape: they are mapped by `errorFromTransport`.
+ *
+ * Every request is observable without any wiring at the call sites: it runs in an OpenTelemetry client
+ * span (a no-op until the process installs a tracer provider), carries the active trace as a W3C
+ * `traceparent` header, and is published afterwards on the {@link DEFACTO_CALL_CHANNEL} diagnostics
+ * channel (free when nobody subscribes), where the worker and the edge count it.
  */
+import { channel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { got, type Got } from 'got';
 import type { z } from 'zod';
 import type { Logger } from '../logging';
@@ -47,6 +54,25 @@ export interface TransportOptions {
 
 /** Sends typed requests; see {@link RequestSpec}. */
 export type Send = <T>(spec: RequestSpec<T>) => Promise<T>;
+
+/** Name of the diagnostics channel on which every finished Defacto request is published. */
+export const DEFACTO_CALL_CHANNEL = 'defacto-temporal-lending:defacto-call';
+
+/** What is published on {@link DEFACTO_CALL_CHANNEL} once a request has an answer or has failed. */
+export interface DefactoCallEvent {
+  readonly method: string;
+  /** The path template (`/loan/{loan_id}`), never the filled path. */
+  readonly route: string;
+  /** HTTP status, or `null` when no answer came (timeout, network). */
+  readonly status: number | null;
+  /** The `DefactoError` subclass raised, or `null` on success. */
+  readonly errorClass: string | null;
+  readonly durationMs: number;
+  readonly attempt: number;
+}
+
+const callChannel = channel(DEFACTO_CALL_CHANNEL);
+const tracer = trace.getTracer('defacto-client');
 
 /** Per-phase timeouts derived from the total: connection phases are short, waiting for the answer may take it all. */
 export function phaseTimeouts(timeoutMs: number) {
@@ -123,20 +149,52 @@ export function createTransport(options: TransportOptions): Send {
     },
   });
 
-  async function once<T>(spec: RequestSpec<T>, attempt: number): Promise<T> {
+  /** One request in a client span; published on the diagnostics channel once settled. */
+  function once<T>(spec: RequestSpec<T>, attempt: number): Promise<T> {
+    const attributes = { 'http.request.method': spec.method, 'http.route': spec.pathTemplate, 'defacto.attempt': attempt };
+    return tracer.startActiveSpan(`Defacto ${spec.method} ${spec.pathTemplate}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const started = performance.now();
+      const answer: { status: number | null } = { status: null };
+      let errorClass: string | null = null;
+      try {
+        return await exchange(spec, attempt, answer);
+      } catch (error) {
+        errorClass = error instanceof Error ? error.name : 'Error';
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorClass });
+        throw error;
+      } finally {
+        if (answer.status !== null) span.setAttribute('http.response.status_code', answer.status);
+        span.end();
+        if (callChannel.hasSubscribers) {
+          const event: DefactoCallEvent = {
+            method: spec.method, route: spec.pathTemplate, status: answer.status, errorClass,
+            durationMs: performance.now() - started, attempt,
+          };
+          callChannel.publish(event);
+        }
+      }
+    });
+  }
+
+  async function exchange<T>(spec: RequestSpec<T>, attempt: number, answer: { status: number | null }): Promise<T> {
     const site: CallSite = { method: spec.method, pathTemplate: spec.pathTemplate };
     const started = performance.now();
+    // W3C trace context of the active span (none when tracing is off).
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
     let response;
     try {
       response = await http(fillPath(spec.pathTemplate, spec.params), {
         method: spec.method,
         searchParams: toSearchParams(spec.query),
+        headers: traceHeaders,
         ...(spec.form !== undefined ? { body: spec.form } : spec.body === undefined ? {} : { json: spec.body }),
       });
     } catch (error) {
       throw errorFromTransport(error, site);
     }
     const status = response.statusCode;
+    answer.status = status;
     const text = typeof response.body === 'string' ? response.body : '';
     logger?.debug({ method: spec.method, route: spec.pathTemplate, status, attempt, durationMs: Math.round(performance.now() - started) }, 'defacto call');
     if (status < 200 || status > 299) {

@@ -1,19 +1,22 @@
 /**
  * The inbound edge as a Fastify app, built without listening (tests and the server listen themselves):
  * the back-office API behind a bearer token and Defacto's webhook receiver behind its URL token, with
- * one problem+json error handler. Requests are logged by route template, so the webhook token in the
- * path never reaches a log line.
+ * one problem+json error handler, and the operational routes `/metrics`, `/healthz`, `/readyz`
+ * (src/http/observability.ts, no token). Requests are logged by route template, so the webhook token in
+ * the path never reaches a log line.
  */
 import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { DefactoClient } from '../defacto/client';
 import type { Logger } from '../logging';
+import { createEdgeMetrics, registerObservability, type EdgeMetrics } from './observability';
 import { requireBearerToken } from './plugins/bearer-auth';
 import { registerProblemHandlers } from './plugins/problems';
 import { HttpProblem } from './problem';
 import { loanRoutes } from './routes/loans';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
+import { RecentEvents } from './webhook-router';
 
 /** Secrets and links of the edge. */
 export interface HttpEdgeConfig {
@@ -35,6 +38,8 @@ export interface HttpAppDeps {
   readonly defacto: DefactoClient;
   readonly config: HttpEdgeConfig;
   readonly logger: Logger;
+  /** The edge's metrics registry (default: a fresh one, served at `/metrics`). */
+  readonly metrics?: EdgeMetrics;
 }
 
 /** Largest accepted body: a loan request with an inline invoice PDF (base64) fits. */
@@ -56,6 +61,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     );
   });
   registerProblemHandlers(app);
+  const metrics = deps.metrics ?? createEdgeMetrics();
+  registerObservability(app, metrics, { temporalClient: deps.temporalClient, defacto: deps.defacto });
   // A bodiless POST sent with a JSON content type (common for approve/reject/cancel) reads as "no body".
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
@@ -91,6 +98,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     defacto: deps.defacto,
     logger,
     webhookToken: deps.config.webhookToken,
+    recentEvents: new RecentEvents(),
+    metrics,
   });
   return app;
 }

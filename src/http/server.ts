@@ -10,6 +10,7 @@ import { runCommand } from '../command-line';
 import { loadConfig, redactConfig } from '../config';
 import { defactoClientFromConfig } from '../loans/loan-worker';
 import { rootLogger } from '../logging';
+import { installTracingFromConfig, tracingClientInterceptors } from '../observability/tracing';
 import { startHttpEdge } from './edge';
 
 const SERVER_COMMAND = {
@@ -25,6 +26,7 @@ const SERVER_COMMAND = {
 runAsMain(import.meta.url, () => runCommand(SERVER_COMMAND, process.argv.slice(2), (v) => v['emulator-url'], async (emulatorUrl) => {
   const config = loadConfig();
   const log = rootLogger(config.logLevel);
+  const tracing = installTracingFromConfig(config.observability.tracing, 'defacto-lending-edge');
   const defacto = defactoClientFromConfig(config, { emulatorUrl, logger: log.child({ component: 'defacto' }) });
   log.info({ config: redactConfig(config) }, 'starting the HTTP edge');
   if (!config.http.backofficeToken) log.warn('BACKOFFICE_TOKEN is not set: every back-office request will be refused');
@@ -32,7 +34,9 @@ runAsMain(import.meta.url, () => runCommand(SERVER_COMMAND, process.argv.slice(2
   const connection = await Connection.connect(config.temporal.connection);
   try {
     const edge = await startHttpEdge({
-      temporalClient: new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) }),
+      temporalClient: new Client({
+        connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config), interceptors: tracingClientInterceptors(tracing),
+      }),
       taskQueue: config.temporal.taskQueue,
       defacto,
       config: {
@@ -55,6 +59,7 @@ runAsMain(import.meta.url, () => runCommand(SERVER_COMMAND, process.argv.slice(2
     await edge.close();
   } finally {
     await connection.close();
+    await tracing?.shutdown();
   }
   return 0;
 }));

@@ -1,7 +1,8 @@
 /**
  * Routes a Defacto webhook event to the workflow that owns its loan, as a `defactoEventSignal`. The
  * event is only a hint: the workflow re-reads the loan itself, ignores events it has seen and never
- * moves its state backwards, so duplicates and out-of-order deliveries are harmless here.
+ * moves its state backwards, so duplicates and out-of-order deliveries are harmless here. A redelivery
+ * of an event signalled moments ago is acknowledged without signalling again (one history event saved).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -11,6 +12,7 @@ import { DefactoNotFoundError } from '../defacto/errors';
 import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEvent } from '../defacto/wire';
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
+import type { EdgeMetrics } from './observability';
 
 /**
  * The `metadata` key under which the lifecycle's `requestLoan` activity stores the owning workflow ID
@@ -22,6 +24,8 @@ export const WORKFLOW_ID_METADATA_KEY = 'workflow_id';
 export type RoutingOutcome =
   /** The owning workflow was signalled. */
   | 'signalled'
+  /** The same event was signalled moments ago: acknowledged without a second signal. */
+  | 'deduplicated'
   /** Not a loan or payment event, or one that names no loan: nothing to do. */
   | 'ignored'
   /** Defacto does not know the loan, or the loan was not created by a workflow of ours. */
@@ -40,6 +44,36 @@ export interface WebhookRouterDeps {
   readonly temporalClient: Client;
   readonly defacto: DefactoClient;
   readonly logger: Logger;
+  /** Events signalled lately, so a redelivery costs no second signal (the workflow ignores it anyway). */
+  readonly recentEvents?: RecentEvents;
+  /** Counts signals and outcomes. */
+  readonly metrics?: EdgeMetrics;
+}
+
+/** How many signalled event keys the edge remembers. */
+const RECENT_EVENTS_KEPT = 4_096;
+
+/** A bounded set of recently signalled event keys (oldest forgotten first). */
+export class RecentEvents {
+  readonly #keys = new Set<string>();
+  constructor(private readonly capacity = RECENT_EVENTS_KEPT) {}
+
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > this.capacity) {
+      const oldest = this.#keys.values().next().value;
+      if (oldest !== undefined) this.#keys.delete(oldest);
+    }
+  }
+}
+
+/** The key the workflow de-duplicates on as well (`defactoEventSignal` handler). */
+function eventKey(signal: DefactoEvent): string {
+  return `${signal.loanId}|${signal.eventType}|${signal.status}|${signal.timestamp}`;
 }
 
 const OwnerMetadataSchema = z.object({ [WORKFLOW_ID_METADATA_KEY]: z.string().min(1) });
@@ -96,7 +130,13 @@ async function targetOf(defacto: DefactoClient, event: WebhookEvent): Promise<Ta
  * Signals the owning workflow of a loan or payment event and says what happened. Throws only on
  * failures worth a redelivery (Temporal or Defacto unavailable); the caller then answers 5xx.
  */
-export async function routeDefactoEvent(deps: WebhookRouterDeps, event: WebhookEvent): Promise<RoutingResult> {
+export async function routeDefactoEvent(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt = new Date()): Promise<RoutingResult> {
+  const result = await route(deps, event, receivedAt);
+  deps.metrics?.webhooksRouted.inc({ outcome: result.outcome });
+  return result;
+}
+
+async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: Date): Promise<RoutingResult> {
   const log = deps.logger.child({ eventType: event.event_type, entityId: event.id });
   const target = await targetOf(deps.defacto, event);
   if (typeof target === 'string') {
@@ -113,14 +153,27 @@ export async function routeDefactoEvent(deps: WebhookRouterDeps, event: WebhookE
     status: target.status,
     eventType: event.event_type,
     timestamp: event.timestamp,
+    receivedAt: receivedAt.toISOString(),
   };
+  const key = eventKey(signal);
+  if (deps.recentEvents?.has(key)) {
+    deps.metrics?.webhooksDeduplicated.inc();
+    log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event already signalled: acknowledged');
+    return { outcome: 'deduplicated', workflowId: target.workflowId };
+  }
   try {
     await deps.temporalClient.workflow.getHandle(target.workflowId).signal(defactoEventSignal, signal);
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    if (!(error instanceof WorkflowNotFoundError)) {
+      deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'error' });
+      throw error;
+    }
+    deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'not_found' });
     log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
     return { outcome: 'unknown_workflow', workflowId: target.workflowId };
   }
+  deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'ok' });
+  deps.recentEvents?.add(key);
   log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event signalled');
   return { outcome: 'signalled', workflowId: target.workflowId };
 }

@@ -16,22 +16,34 @@ import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { ConfigError, type AppConfig } from '../config';
 import { DefactoClient } from '../defacto';
 import { rootLogger, type Logger } from '../logging';
+import {
+  activeTracing, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing,
+} from '../observability/tracing';
+import { workflowMetricSinks } from '../observability/workflow-metrics';
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const bundles = new Map<boolean, Promise<WorkflowBundleWithSourceMap>>();
 
 /**
  * The workflow bundle of `src/workflows`, built once per process and shared by every worker in it. It
  * carries the project's failure converter (failure messages and stack traces go into encrypted payloads).
+ * With `tracing` (default: when this process traces), it includes Temporal's OpenTelemetry workflow
+ * interceptors (workflow spans, exported through the worker's sink, see {@link tracingWorkerOptions}).
  */
-export function loanWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+export function loanWorkflowBundle(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+  const tracing = options.tracing ?? activeTracing() !== undefined;
   const quiet = (): void => undefined;
-  bundle ??= bundleWorkflowCode({
-    workflowsPath,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
-  });
+  let bundle = bundles.get(tracing);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      ...(tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_MODULE] } : {}),
+      logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
+    });
+    bundles.set(tracing, bundle);
+  }
   return bundle;
 }
 
@@ -74,6 +86,11 @@ export interface WorkerSettings {
   /** Signals that start a graceful drain (default SIGINT and SIGTERM; `[]` to leave signals alone). */
   readonly shutdownSignals?: readonly NodeJS.Signals[];
   readonly logger?: Logger;
+  /**
+   * Tracing of workflows and activities (default: the tracing installed in this process, if any); `null`
+   * runs untraced even when the process traces.
+   */
+  readonly tracing?: Tracing | null;
   /** Extra worker tuning (tests shorten the shutdown grace time, for instance). */
   readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>>;
 }
@@ -92,19 +109,29 @@ export interface RunningWorker {
  */
 export async function runWorker(options: RunWorkerOptions): Promise<RunningWorker> {
   const log = options.logger ?? rootLogger();
+  const tracing = options.tracing === undefined ? activeTracing() : options.tracing ?? undefined;
+  const traced = tracing ? tracingWorkerOptions(tracing) : undefined;
   const worker = await Worker.create({
     ...options.workerOptions,
+    ...(traced ? { interceptors: traced.interceptors } : {}),
+    // The lifecycle's business metrics (and, when tracing, the workflow spans) leave the sandbox through sinks.
+    sinks: { ...options.workerOptions?.sinks, ...traced?.sinks, ...workflowMetricSinks() },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
-    workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle()),
+    workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle({ tracing: tracing !== undefined })),
     activities: options.activities ?? {
       ...createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
       // Reconciliation reads visibility and starts adoptions on this worker's own namespace and task queue.
       ...createReconciliationActivities({
         defacto: options.defacto,
-        temporal: new Client({ connection: options.connection, namespace: options.namespace, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) }),
+        temporal: new Client({
+          connection: options.connection,
+          namespace: options.namespace,
+          ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+          interceptors: tracingClientInterceptors(tracing),
+        }),
         taskQueue: options.taskQueue,
         log: log.child({ component: 'reconciliation' }),
         keys: { loanId: LoanIdKey, loanStatus: LoanStatusKey, lifecycleStep: LifecycleStepKey },

@@ -8,7 +8,8 @@
  * - the Defacto emulator: in this process, in a child process (./emulator-child.ts), or an external URL;
  * - loan workers: N processes of the one worker child program (./worker-child.ts), with the production
  *   activities or the null loan's, or in this process (tests);
- * - the HTTP edge (back office + webhook receiver), subscribed to Defacto's webhooks.
+ * - the HTTP edge (back office + webhook receiver), subscribed to Defacto's webhooks;
+ * - Prometheus (Debian's package) scraping the workers' metrics, the edges and the dev server.
  *
  * Every part started through a stack is stopped by its one `stop()`, newest first, and no process
  * outlives it: children exit with their parent and the dev server runs under a watchdog.
@@ -30,6 +31,9 @@ import { startHttpEdge, type HttpEdge } from '../http/edge';
 import { createLogger, type Logger } from '../logging';
 import { loanWorkflowBundle, runWorker, type RunningWorker } from '../loans/loan-worker';
 import { installTemporalRuntime } from '../temporal-runtime';
+import { freePort } from '../dev-server';
+import { startPrometheus, type PrometheusOptions, type RunningPrometheus } from '../observability/prometheus';
+import { activeTracing, tracingClientInterceptors } from '../observability/tracing';
 import { startChild, type ReadyMessage, type StackChild } from './child-process';
 import type { EmulatorChildConfig } from './emulator-child';
 import { nullActivities } from './null-activities';
@@ -106,6 +110,13 @@ export interface WorkerSetOptions {
   readonly logFile?: string;
   /** Children: their LOG_LEVEL (default `warn`). In process: the logger. */
   readonly logLevel?: string;
+  /** Children: serve each one's metrics (SDK and business) on a free port of its own (default off). */
+  readonly metrics?: boolean;
+  /**
+   * Children: `inherit` (default) follows this process's OTEL_* variables; `off` never traces; `{ otlpUrl }`
+   * exports spans over OTLP/HTTP there (each child then bundles the workflows with the tracing interceptors).
+   */
+  readonly tracing?: 'inherit' | 'off' | { readonly otlpUrl: string };
   readonly logger?: Logger;
   /** Children: a worker that exits on its own once polling is started again (the chaos harness). */
   readonly restartOnExit?: boolean;
@@ -131,6 +142,8 @@ export interface StackWorker {
 /** Running workers on one task queue. */
 export interface WorkerSet {
   readonly taskQueue: string;
+  /** Children with `metrics`: `host:port` of each worker's Prometheus endpoint (kept across restarts). */
+  readonly metricsAddresses: readonly string[];
   /** The workers now running. */
   readonly workers: readonly StackWorker[];
   readonly stats: WorkerStats;
@@ -182,6 +195,8 @@ export interface Stack {
   startEmulator(choice: EmulatorChoice): Promise<StackEmulator>;
   startWorkers(options: WorkerSetOptions): Promise<WorkerSet>;
   startEdge(options: EdgeOptions): Promise<StackEdge>;
+  /** A Prometheus scraping the given targets with the project's alert rules (Debian's package). */
+  startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus>;
   /** Stops every part (newest first), even if one fails to stop; the first failure is rethrown. Idempotent. */
   stop(options?: { readonly keepWorkDir?: boolean }): Promise<void>;
 }
@@ -216,7 +231,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     parts.unshift(() => connection.close());
     const config = loadConfig();
     const payloadKeyring = options.payloadKeyring ?? config.dataProtection.keyring;
-    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverter({ dataProtection: { keyring: payloadKeyring } }) });
+    // With tracing installed in this process, workflows are started and signalled inside the caller's trace.
+    const client = new Client({
+      connection, namespace: temporal.namespace,
+      dataConverter: dataConverter({ dataProtection: { keyring: payloadKeyring } }),
+      interceptors: tracingClientInterceptors(),
+    });
     const childKeysEnv = dataProtectionEnv(payloadKeyring, config.dataProtection.searchTagKey);
 
     let bundle: Promise<StackBundle> | undefined;
@@ -229,7 +249,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       workDir,
       workflowBundle: () => (bundle ??= (async () => {
         const started = performance.now();
-        const built = await loanWorkflowBundle();
+        // With tracing on here, the children (same OTEL_* environment) trace too: bundle its interceptors.
+        const built = await loanWorkflowBundle({ tracing: activeTracing() !== undefined });
         const buildMs = performance.now() - started;
         const codePath = join(workDir, 'workflow-bundle.js');
         const sourceMapPath = join(workDir, 'workflow-bundle.js.map');
@@ -247,6 +268,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       startEmulator: async (choice) => track(await launchEmulator(choice, workDir)),
       startWorkers: async (set) => track(await launchWorkers(stack, set, childKeysEnv)),
       startEdge: async (edge) => track(await launchEdge(stack, edge, config.dataProtection.searchTagKey)),
+      startPrometheus: async (prometheus) => track(await startPrometheus(prometheus)),
       stop: (stopOptions = {}) => stopAll(stopOptions.keepWorkDir),
     };
     return stack;
@@ -295,6 +317,7 @@ async function launchWorkers(
     let stopped: Promise<void> | undefined;
     return {
       taskQueue: options.taskQueue,
+      metricsAddresses: [],
       workers: running.map((r) => ({ pid: process.pid, ready: undefined, running: r })),
       stats,
       killAndRestart: () => Promise.reject(new Error('in-process workers cannot be killed')),
@@ -302,7 +325,9 @@ async function launchWorkers(
     };
   }
 
-  const bundle = options.bundle === 'per-worker' ? undefined : await stack.workflowBundle();
+  // A traced child needs a bundle with the tracing interceptors: it builds its own.
+  const ownBundle = options.bundle === 'per-worker' || typeof options.tracing === 'object';
+  const bundle = ownBundle ? undefined : await stack.workflowBundle();
   const config: WorkerChildConfig = {
     taskQueue: options.taskQueue,
     activities: options.activities ?? 'defacto',
@@ -319,13 +344,18 @@ async function launchWorkers(
     DEFACTO_BASE_URL: config.activities === 'defacto' ? baseUrl : undefined,
     DEFACTO_API_KEY: config.activities === 'defacto' ? options.defacto?.apiKey : undefined,
   };
+  const metricsAddresses = options.metrics
+    ? await Promise.all(Array.from({ length: count }, async () => `127.0.0.1:${await freePort()}`))
+    : [];
   const logFile = options.logFile ?? join(stack.workDir, `worker-${options.taskQueue}.log`);
   const children: (StackChild<WorkerChildReady & ReadyMessage> | undefined)[] = [];
   let stopped = false;
 
   const start = async (index: number): Promise<void> => {
     const child = await startChild<WorkerChildReady & ReadyMessage>({
-      name: `worker ${index + 1} of ${options.taskQueue}`, script: script('worker-child.ts'), config, env, logFile,
+      name: `worker ${index + 1} of ${options.taskQueue}`, script: script('worker-child.ts'), config, logFile,
+      // Never the default address: several children (and `npm run worker`) would want the same port.
+      env: { ...env, ...tracingEnv(options.tracing), WORKER_METRICS_ADDRESS: metricsAddresses[index] ?? 'off' },
     });
     stats.starts += 1;
     children[index] = child;
@@ -351,6 +381,7 @@ async function launchWorkers(
 
   const set: WorkerSet = {
     taskQueue: options.taskQueue,
+    metricsAddresses,
     get workers() {
       return children.flatMap((c) => (c ? [{ pid: c.pid, ready: c.ready, running: undefined }] : []));
     },
@@ -375,6 +406,13 @@ async function launchWorkers(
     throw error;
   }
   return set;
+}
+
+/** The OTEL_* variables of a worker child for {@link WorkerSetOptions.tracing}. */
+function tracingEnv(tracing: WorkerSetOptions['tracing']): Record<string, string | undefined> {
+  if (tracing === undefined || tracing === 'inherit') return {};
+  if (tracing === 'off') return { OTEL_TRACES_EXPORTER: 'none' };
+  return { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: tracing.otlpUrl, OTEL_EXPORTER_OTLP_ENDPOINT: undefined };
 }
 
 async function launchEdge(stack: Stack, options: EdgeOptions, searchTagKey: Buffer): Promise<StackEdge> {

@@ -14,6 +14,7 @@ import { dataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import { rootLogger } from '../logging';
 import { installTemporalRuntime } from '../temporal-runtime';
+import { installTracingFromConfig } from '../observability/tracing';
 import { defactoClientFromConfig, loanWorkflowBundle, runWorker } from '../loans/loan-worker';
 import { serveChild } from './child-process';
 import { nullActivities } from './null-activities';
@@ -41,7 +42,9 @@ serveChild(async () => {
   const spec = JSON.parse(process.argv[2] ?? '{}') as WorkerChildConfig;
   const config = loadConfig();
   const logger = rootLogger(config.logLevel);
-  installTemporalRuntime(logger);
+  // WORKER_METRICS_ADDRESS: a free port when the stack asked for metrics, `off` otherwise.
+  installTemporalRuntime(logger, { metricsAddress: config.observability.workerMetricsAddress });
+  const tracing = installTracingFromConfig(config.observability.tracing, 'defacto-lending-worker');
   const bundleStarted = performance.now();
   const workflowBundle: WorkflowBundleWithSourceMap = spec.bundle
     ? {
@@ -71,6 +74,7 @@ serveChild(async () => {
       stop: async () => {
         await running.stop();
         await connection.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {

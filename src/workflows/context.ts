@@ -10,6 +10,7 @@ import type { LoanActivities } from '../activities/types';
 import type { LoanRequest } from '../domain/schemas';
 import { commandOptions, createOptions, readOptions } from './activity-options';
 import type { CarriedState, LifecycleState } from './lifecycle-state';
+import { observeLoan, wokeOnWebhook } from './metrics';
 import type { OperatorCommands } from './operator-commands';
 import { PATCHES } from './patches';
 import { activitySummary, currentDetails, timerSummary } from './user-metadata';
@@ -87,6 +88,7 @@ export async function continueAsNewIfDue(ctx: LifecycleContext): Promise<void> {
  * when it ended early.
  */
 export async function waitForChange(ctx: LifecycleContext, delayMs: number): Promise<boolean> {
+  observeLoan(ctx);
   await continueAsNewIfDue(ctx);
   // The flag is cleared only after a wait: an event that arrived while an activity ran must end the
   // next wait at once, since that activity's answer may predate it.
@@ -97,6 +99,8 @@ export async function waitForChange(ctx: LifecycleContext, delayMs: number): Pro
   const early = patched(PATCHES.userMetadata)
     ? await condition(wake, timeoutMs, { summary: timerSummary(ctx.state, until) })
     : await condition(wake, timeoutMs);
+  if (ctx.commands.wake) wokeOnWebhook(ctx.commands.wokenByEventReceivedAt);
   ctx.commands.wake = false;
+  ctx.commands.wokenByEventReceivedAt = null;
   return early;
 }

@@ -10,12 +10,14 @@ import {
 } from '../domain/loan';
 import { evaluateOffer } from '../domain/policy';
 import { waitForChange, type LifecycleContext } from './context';
+import { observeLoan } from './metrics';
 import { isPastDue, nextPollDelay } from './poll-schedule';
 
 /** Follows the loan until it ends; returns the business outcome. */
 export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
   const { state } = ctx;
   for (;;) {
+    observeLoan(ctx);
     await applyOperatorCancel(ctx);
     const loan = currentLoan(ctx);
     markStepsFor(ctx, loan.status);

@@ -15,6 +15,7 @@ import {
   lifecycleCalls, showDetails, waitForChange, type LifecycleContext, type LoanLifecycleInput,
 } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
+import { loanEnded, loanFailed, loanStarted } from './metrics';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 import { createToCompletion, PATCHES } from './patches';
@@ -35,6 +36,7 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   registerHandlers(state, commands);
   const ctx: LifecycleContext = { request, state, commands, workflowId, calls: lifecycleCalls(state) };
   state.onSync(() => showDetails(ctx));
+  loanStarted(ctx, continued !== undefined);
   try {
     let outcome: LoanOutcome;
     try {
@@ -46,10 +48,13 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
+    loanEnded(ctx, outcome.status);
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return outcome;
   } catch (error) {
-    throw asWorkflowFailure(error, state);
+    const failure = asWorkflowFailure(error, state);
+    loanFailed(ctx, failure);
+    throw failure;
   }
 }
 

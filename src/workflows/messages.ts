@@ -43,6 +43,8 @@ export interface DefactoEvent {
   readonly status: LoanStatus;
   readonly eventType: string;
   readonly timestamp: string;
+  /** When the HTTP edge received the webhook (ISO 8601, edge clock); absent from older senders. */
+  readonly receivedAt?: string;
 }
 
 /** Wakes the status wait early; duplicates and events of other loans are ignored. */

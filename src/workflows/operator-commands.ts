@@ -29,6 +29,8 @@ export class OperatorCommands {
   cancel: Pending<'cancel'> | null = null;
   /** Set by a new Defacto event: poll now instead of at the next timer. */
   wake = false;
+  /** When the edge received the first event behind `wake` (for the webhook-to-wake latency metric). */
+  wokenByEventReceivedAt: string | null = null;
 
   /** True while a command waits for the main loop. */
   pending(): boolean {
@@ -99,5 +101,6 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
     // An old loan status says nothing new; payment events (other statuses) always deserve a look.
     if (loan && isLoanStatus(event.status) && loanStatusRank(event.status) <= loanStatusRank(loan.status)) return;
     commands.wake = true;
+    commands.wokenByEventReceivedAt ??= event.receivedAt ?? null;
   });
 }

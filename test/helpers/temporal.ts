@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
 import { connectionOptionsFor } from '../../src/stack';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
+import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 
 // Warnings and errors only: a test's own assertions say what happened.
 installTemporalRuntime(createLogger({ level: 'warn' }));
@@ -85,6 +86,7 @@ export async function createTestWorker(
     dataConverter: testDataConverter(),
     workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },
     ...rest,
+    sinks: { ...rest.sinks, ...workflowMetricSinks() },
   });
 }
 

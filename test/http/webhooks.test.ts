@@ -149,12 +149,12 @@ describe('routing to the owning workflow', () => {
     const before = (await historyOf(workflowId)).length;
 
     const stamp = new Date().toISOString();
-    for (const body of [
-      loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId),
-      loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId), // duplicate
-      loanEvent(loanId, 'PENDING_VALIDATION', stamp, workflowId), // out of order
-    ]) {
-      expect(await outcomeOf(await deliver(body))).toBe('signalled');
+    for (const [body, outcome] of [
+      [loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId), 'signalled'],
+      [loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId), 'deduplicated'], // a redelivery: no second signal
+      [loanEvent(loanId, 'PENDING_VALIDATION', stamp, workflowId), 'signalled'], // out of order
+    ] as const) {
+      expect(await outcomeOf(await deliver(body))).toBe(outcome);
     }
     const seen = await eventually(async () => {
       const p = await progressOverHttp(stack, workflowId);

@@ -4,6 +4,7 @@
  * can fail. The frozen corpus `v1` (the histories of the code that ran the first loans in flight)
  * replays forever; a later corpus recorded by `npm run histories:record` (`current/`) replays beside it.
  */
+import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { fileURLToPath } from 'node:url';
 import type { ReplayResult, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -49,7 +50,7 @@ const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], stri
 /** Replays every history with `workflowBundle`; one result per history, in order. */
 async function replayAll(workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[]): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter() }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter(), sinks: workflowMetricSinks() }, histories)) results.push(result);
   return results;
 }
 

@@ -53,4 +53,27 @@ describe('configuration', () => {
     for (const secret of secrets) expect(printed).not.toContain(secret);
     expect(printed).toContain('[redacted]');
   });
+  it('serves worker metrics on 127.0.0.1:9464 unless told another address or "off"', () => {
+    expect(loadConfig({}).observability.workerMetricsAddress).toBe('127.0.0.1:9464');
+    expect(loadConfig({ WORKER_METRICS_ADDRESS: '0.0.0.0:9000' }).observability.workerMetricsAddress).toBe('0.0.0.0:9000');
+    expect(loadConfig({ WORKER_METRICS_ADDRESS: 'off' }).observability.workerMetricsAddress).toBeUndefined();
+    expect(() => loadConfig({ WORKER_METRICS_ADDRESS: '9000' })).toThrow(/WORKER_METRICS_ADDRESS/);
+  });
+
+  it('traces only when the standard OTEL_* variables ask for it', () => {
+    expect(loadConfig({}).observability.tracing).toEqual({ exporter: 'none' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).observability.tracing)
+      .toEqual({ exporter: 'otlp', url: 'http://collector:4318/v1/traces', serviceName: undefined });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_SERVICE_NAME: 'w' }).observability.tracing)
+      .toEqual({ exporter: 'otlp', url: 'http://c:4318/custom', serviceName: 'w' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).observability.tracing).toMatchObject({ url: 'http://localhost:4318/v1/traces' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).observability.tracing).toEqual({ exporter: 'none' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }).observability.tracing).toMatchObject({ exporter: 'console' });
+  });
+
+  it('prints an OTLP endpoint without the credentials its URL may hold', () => {
+    const printed = JSON.stringify(redactConfig(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:SECRET@collector:4318' })));
+    expect(printed).not.toContain('SECRET');
+    expect(printed).toContain('https://collector:4318/v1/traces');
+  });
 });

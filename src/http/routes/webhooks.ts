@@ -24,22 +24,36 @@ export interface WebhookRoutesOptions extends WebhookRouterDeps {
   readonly webhookToken: string | undefined;
 }
 
+function refusalReason(status: number): 'unauthorized' | 'malformed' | 'error' | undefined {
+  if (status === 401) return 'unauthorized';
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'malformed';
+  return undefined;
+}
+
 /** Registers the webhook receiver. */
 export async function webhookRoutes(app: FastifyInstance, options: WebhookRoutesOptions): Promise<void> {
   app.post<{ Params: { token: string } }>(
     WEBHOOK_ROUTE,
     {
       onRequest: async (request, reply) => {
+        options.metrics?.webhooksReceived.inc();
         if (!secretMatches(request.params.token, options.webhookToken)) {
           // Nothing else said: no problem body, no hint whether the route or the token was wrong.
           return reply.code(401).send();
         }
         return undefined;
       },
+      // Every refusal, whichever step refused it (token, JSON parser, schema, routing failure).
+      onResponse: async (_request, reply) => {
+        const reason = refusalReason(reply.statusCode);
+        if (reason) options.metrics?.webhooksRefused.inc({ reason });
+      },
     },
     async (request, reply) => {
+      const receivedAt = new Date();
       const event = parseOrProblem(WebhookEventSchema, request.body, 'body');
-      const result = await routeDefactoEvent(options, event);
+      const result = await routeDefactoEvent(options, event, receivedAt);
       return reply.code(202).send({ outcome: result.outcome });
     },
   );
