@@ -18,7 +18,7 @@ import { startPrometheus, type RunningPrometheus } from '../../src/observability
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { canInstallPackages, findProgram } from '../../scripts/debian-package.mjs';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { bundleOnce, createTestWorker, eventually, testEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleOnce, createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 const available = findProgram('prometheus') !== undefined || canInstallPackages();
 if (!available) {
@@ -157,7 +157,7 @@ describe.skipIf(!available)('business metrics on a real Prometheus', () => {
     const histories = await Promise.all(workflowIds.map(async (workflowId) => ({
       workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory(),
     })));
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleOnce(), sinks: workflowMetricSinks() }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await bundleOnce(), dataConverter: testDataConverter(), sinks: workflowMetricSinks() }, histories)) {
       expect(result.error).toBeUndefined();
     }
     // Wait for two scrapes of the worker after the replay.
