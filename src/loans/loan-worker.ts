@@ -9,7 +9,7 @@ import {
   bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, MetricMeter } from '@temporalio/common';
 import { LifecycleStepKey, LoanIdKey, LoanStatusKey } from '../workflows/search-attributes';
 import { createActivities, createReconciliationActivities, type LoanActivities } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
@@ -91,6 +91,8 @@ export interface WorkerSettings {
    * runs untraced even when the process traces.
    */
   readonly tracing?: Tracing | null;
+  /** Where the lifecycle's business metrics go (default: the Temporal runtime's meter, served with the SDK's metrics). */
+  readonly metricMeter?: MetricMeter;
   /** Extra worker tuning (tests shorten the shutdown grace time, for instance). */
   readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>>;
 }
@@ -115,7 +117,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     ...options.workerOptions,
     ...(traced ? { interceptors: traced.interceptors } : {}),
     // The lifecycle's business metrics (and, when tracing, the workflow spans) leave the sandbox through sinks.
-    sinks: { ...options.workerOptions?.sinks, ...traced?.sinks, ...workflowMetricSinks() },
+    sinks: { ...options.workerOptions?.sinks, ...traced?.sinks, ...workflowMetricSinks(options.metricMeter) },
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,

@@ -4,8 +4,8 @@
  * can fail. The frozen corpus `v1` (the histories of the code that ran the first loans in flight)
  * replays forever; a later corpus recorded by `npm run histories:record` (`current/`) replays beside it.
  */
-import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { fileURLToPath } from 'node:url';
+import type { MetricMeter } from '@temporalio/common';
 import type { ReplayResult, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
@@ -18,6 +18,8 @@ import { historyToJson } from './history-json';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { recordingDataConverter } from './recording-keys';
 import { createLogger } from '../../src/logging';
+import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
+import { recordingMeter } from '../helpers/recording-meter';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
 
 // Replaying the incompatible fixtures makes core warn once per history; the tests assert those errors.
@@ -48,9 +50,12 @@ const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], stri
 };
 
 /** Replays every history with `workflowBundle`; one result per history, in order. */
-async function replayAll(workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[]): Promise<ReplayResult[]> {
+async function replayAll(
+  workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[], meter: MetricMeter = recordingMeter(),
+): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter(), sinks: workflowMetricSinks() }, histories)) results.push(result);
+  const sinks = workflowMetricSinks(meter);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter(), sinks }, histories)) results.push(result);
   return results;
 }
 
@@ -98,9 +103,11 @@ describe.each(replayedCorpora().map((name) => [name]))('corpus %s', (corpus) => 
     }
   });
 
-  it('replays with today\'s workflow code without a determinism or replay error', async () => {
-    const results = await replayAll(await bundle('../../src/workflows/index.ts'), histories);
+  it('replays with today\'s workflow code without a determinism or replay error, metrics on and none recorded', async () => {
+    const meter = recordingMeter();
+    const results = await replayAll(await bundle('../../src/workflows/index.ts'), histories, meter);
     expect(verdicts(histories, results)).toEqual(histories.map((h) => `${h.scenario}: ok`));
+    expect(meter.records).toEqual([]);
   });
 
   it('an extra timer before the first command fails every history with a DeterminismViolationError', async () => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { MetricMeter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { EmulatorOptions } from '../../src/emulator/app';
 import { DefactoClient } from '../../src/defacto';
@@ -43,8 +44,16 @@ export function fileEmulator(options: EmulatorOptions = {}): Promise<RunningEmul
   return startEmulator({ timing: 'instant', ...options });
 }
 
+/** Worker settings a test may change. */
+export interface WorldOptions {
+  /** Where the worker's workflow metrics go (default: the runtime's meter). */
+  readonly metricMeter?: MetricMeter;
+  /** 0: every workflow task replays the history so far first, as after a worker restart. */
+  readonly maxCachedWorkflows?: number;
+}
+
 /** A fresh tenant, task queue and worker against `emulator`. */
-export async function lifecycleWorld(emulator: RunningEmulator): Promise<LifecycleWorld> {
+export async function lifecycleWorld(emulator: RunningEmulator, options: WorldOptions = {}): Promise<LifecycleWorld> {
   const env = await testEnv();
   const apiKey = `tenant-${randomUUID()}`;
   const defacto = new DefactoClient({ baseUrl: emulator.url, apiKey });
@@ -54,9 +63,11 @@ export async function lifecycleWorld(emulator: RunningEmulator): Promise<Lifecyc
     connection: env.nativeConnection, namespace: env.namespace, taskQueue, defacto, workflowBundle,
     dataConverter: testDataConverter(),
     shutdownSignals: [], logger: quiet,
+    ...(options.metricMeter ? { metricMeter: options.metricMeter } : {}),
     workerOptions: {
       workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },
       shutdownGraceTime: '2s',
+      ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     },
   });
   const world: LifecycleWorld = {

@@ -16,14 +16,8 @@ import { startHttpEdge, type HttpEdge } from '../../src/http/edge';
 import { createLogger } from '../../src/logging';
 import { startPrometheus, type RunningPrometheus } from '../../src/observability/prometheus';
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
-import { canInstallPackages, findProgram } from '../../scripts/debian-package.mjs';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
 import { bundleOnce, createTestWorker, eventually, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
-
-const available = findProgram('prometheus') !== undefined || canInstallPackages();
-if (!available) {
-  process.stderr.write('skipping the Prometheus tests: Debian\'s prometheus package is not installed and this is not root (apt-get install prometheus)\n');
-}
 
 const BACKOFFICE_TOKEN = 'metrics-backoffice-token';
 const FAST_POLL = { initialMs: 100, maxMs: 500, multiplier: 2, idleCheckMs: 500 };
@@ -50,7 +44,7 @@ const RUNS: readonly { request: LoanRequestInput; outcome: string }[] = [
   },
 ];
 
-describe.skipIf(!available)('business metrics on a real Prometheus', () => {
+describe('business metrics on a real Prometheus', () => {
   let emulator: RunningEmulator;
   let edge: HttpEdge;
   let prometheus: RunningPrometheus;
