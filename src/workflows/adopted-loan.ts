@@ -14,6 +14,7 @@ import type { ReconciliationActivities } from '../activities/reconciliation-type
 import { readOptions } from './activity-options';
 import { lifecycleCalls, showDetails, type LifecycleContext } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
+import { loanEnded } from './metrics';
 import { CANCELLATION_REQUEST_REASON } from './loan-lifecycle';
 import { LifecycleState, type CarriedState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
@@ -76,6 +77,8 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
+    // Its start was counted by the lifecycle that was terminated or failed (or by no workflow of ours).
+    loanEnded(ctx, outcome.status);
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return outcome;
   } catch (error) {
