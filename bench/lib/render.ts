@@ -79,7 +79,7 @@ export function renderMarkdown(report: BenchReport): string {
     + ` scenarios ${o.scenarios}, dev server ${o.db === 'memory' ? 'SQLite in memory' : 'SQLite file (WAL)'} (${o.server} profile), ${o.workers} worker process(es),`
     + ` ${describeTuning(o.tuning)}, bundle ${o.prebuiltBundle ? 'prebuilt once' : 'built per worker'}; ${report.durationS} s in all.`,
   );
-  const phases = (['lifecycle', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
+  const phases = (['lifecycle', 'observed', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
   if (phases.length > 0) {
     out.push('### Throughput (same loans, same concurrency)');
     out.push(throughputTable(phases));
