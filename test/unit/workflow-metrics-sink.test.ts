@@ -16,9 +16,9 @@ describe('the workflow-metrics sink', () => {
   it('counts a key once per run, tagged with namespace, task queue and workflow type', () => {
     const meter = recordingMeter();
     const { loanMetrics } = workflowMetricSinks(meter);
-    loanMetrics.count.fn(info('run-1'), 'defacto_loans_ended_total', { outcome: 'CLOSED' }, 'ended');
-    loanMetrics.count.fn(info('run-1'), 'defacto_loans_ended_total', { outcome: 'CLOSED' }, 'ended');
-    loanMetrics.count.fn(info('run-2'), 'defacto_loans_ended_total', { outcome: 'DECLINED' }, 'ended');
+    void loanMetrics.count.fn(info('run-1'), 'defacto_loans_ended_total', { outcome: 'CLOSED' }, 'ended');
+    void loanMetrics.count.fn(info('run-1'), 'defacto_loans_ended_total', { outcome: 'CLOSED' }, 'ended');
+    void loanMetrics.count.fn(info('run-2'), 'defacto_loans_ended_total', { outcome: 'DECLINED' }, 'ended');
     expect(meter.records).toEqual([
       { kind: 'counter', name: 'defacto_loans_ended_total', value: 1, tags: { outcome: 'CLOSED', namespace: 'default', task_queue: 'loans', workflow_type: 'loanLifecycleWorkflow' } },
       { kind: 'counter', name: 'defacto_loans_ended_total', value: 1, tags: { outcome: 'DECLINED', namespace: 'default', task_queue: 'loans', workflow_type: 'loanLifecycleWorkflow' } },
@@ -28,9 +28,9 @@ describe('the workflow-metrics sink', () => {
   it('records a histogram value once per run and key', () => {
     const meter = recordingMeter();
     const { loanMetrics } = workflowMetricSinks(meter);
-    loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 1.5, { step: 'REPAID', status: 'DONE' }, 'step:REPAID');
-    loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 1.6, { step: 'REPAID', status: 'DONE' }, 'step:REPAID');
-    loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 0.2, { step: 'DISBURSED', status: 'DONE' }, 'step:DISBURSED');
+    void loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 1.5, { step: 'REPAID', status: 'DONE' }, 'step:REPAID');
+    void loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 1.6, { step: 'REPAID', status: 'DONE' }, 'step:REPAID');
+    void loanMetrics.record.fn(info('run-1'), 'defacto_loan_step_duration_seconds', 0.2, { step: 'DISBURSED', status: 'DONE' }, 'step:DISBURSED');
     expect(meter.records.map((r) => [r.kind, r.tags.step, r.value])).toEqual([['histogram', 'REPAID', 1.5], ['histogram', 'DISBURSED', 0.2]]);
   });
 
