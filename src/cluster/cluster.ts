@@ -67,6 +67,13 @@ export interface Cluster {
   readonly createdDatabase: boolean;
   /** Stops one service (SIGKILL when `crash`) and starts it again on the same ports. */
   restartService(service: TemporalService, options?: { readonly crash?: boolean }): Promise<void>;
+  /** Stops PostgreSQL (fast shutdown; SIGKILL when `crash`) and starts it again on the same port and data. */
+  restartPostgres(options?: { readonly crash?: boolean }): Promise<void>;
+  /**
+   * Resolves once the cluster serves again: history answers for every shard, matching for a task queue
+   * (after a restart; rejects after `timeoutMs`).
+   */
+  waitServing(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -288,19 +295,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     try {
       say(`frontend answers on ${address}; setting up namespace ${namespace}`);
       await setupNamespace(connection, { namespace, onProgress: (line) => say(`  ${line}`), timeoutMs: Math.max(30_000, deadline - Date.now()) });
-      await waitFor('the history service', deadline, check, async () => {
-        // Different IDs land on different shards; each answer comes from the history service owning it.
-        for (let i = 0; i < shards * 2; i += 1) {
-          try {
-            await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `cluster-readiness-${i}` } });
-          } catch (error) {
-            if (grpcCode(error) !== 5) throw error;
-          }
-        }
-      });
-      await waitFor('the matching service', deadline, check, async () => {
-        await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
-      });
+      await waitServing(connection, namespace, shards, deadline, check);
     } finally {
       await connection.close();
     }
@@ -315,9 +310,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     recordOwner();
 
     let stopping: Promise<void> | undefined;
+    const current = { postgres };
     return {
       address, namespace, shards, dataDir, tls, postgresPort: state.postgres.port, env, connectionOptions,
-      postgres, services, createdDatabase,
+      get postgres() {
+        return current.postgres;
+      },
+      services, createdDatabase,
       async restartService(service, restartOptions = {}) {
         const old = services[service];
         if (restartOptions.crash) {
@@ -330,6 +329,28 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         services[service] = startService(service);
         started.push(services[service]);
         recordOwner();
+      },
+      async restartPostgres(restartOptions = {}) {
+        const old = current.postgres;
+        if (restartOptions.crash) {
+          old.kill('SIGKILL');
+          await old.exited;
+        } else {
+          await old.stop();
+        }
+        started.splice(started.indexOf(old), 1);
+        current.postgres = await startPostgres(pgBin, pgData, state.postgres.port, log('postgres'));
+        started.push(current.postgres);
+        recordOwner();
+      },
+      async waitServing(waitTimeoutMs = 60_000) {
+        const until = Date.now() + waitTimeoutMs;
+        const probe = await waitFor('the frontend', until, check, () => Connection.connect({ ...connectionOptions, connectTimeout: 2_000 }));
+        try {
+          await waitServing(probe, namespace, shards, until, check);
+        } finally {
+          await probe.close();
+        }
       },
       stop() {
         stopping ??= (async () => {
@@ -347,6 +368,23 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stopAll();
     throw error;
   }
+}
+
+/** Waits until the history service answers for every shard and matching for a task queue. */
+async function waitServing(connection: Connection, namespace: string, shards: number, deadline: number, check: () => void): Promise<void> {
+  await waitFor('the history service', deadline, check, async () => {
+    // Different IDs land on different shards; each answer comes from the history service owning it.
+    for (let i = 0; i < shards * 2; i += 1) {
+      try {
+        await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `cluster-readiness-${i}` } });
+      } catch (error) {
+        if (grpcCode(error) !== 5) throw error;
+      }
+    }
+  });
+  await waitFor('the matching service', deadline, check, async () => {
+    await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
+  });
 }
 
 /** Calls `probe` until it resolves, `check` throws (a process died) or `deadline` passes. */
