@@ -99,6 +99,8 @@ describe('the cluster (PostgreSQL, four services, TLS)', () => {
       expect(await starter.exit, starter.stderr()).toBe(0);
       expect(starter.output()).toMatch(new RegExp(`^started loan-ref-${reference}\\n`));
       expect(starter.output()).toMatch(/borrower registered: [\s\S]*repaid: [\s\S]*CLOSED: /);
+      // No TEMPORAL_UI_URL and not the local dev server: no link to a Web UI that does not exist.
+      expect(starter.output()).not.toContain('/namespaces/');
     } finally {
       // A drained worker exits 0.
       expect(await worker.stop()).toBe(0);
