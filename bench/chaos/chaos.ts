@@ -40,6 +40,9 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
   say(`chaos run: ${options.loans} loans, seed ${options.seed}, concurrency ${options.concurrency}; files in ${dir}`);
   const stack = await startChaosStack({
     dir, seed: options.seed, timing: options.timing, temporal: options.temporal, cluster: options.cluster, workers: options.workers, say,
+  }).catch((error: unknown) => {
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+    throw error;
   });
   let stackClosed = false;
   try {

@@ -265,12 +265,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       args: ['--root', dataDir, '--config', 'config', '--env', service, '--allow-no-auth', 'start', '--service', service],
       logFile: log(service), stopTimeoutMs: 15_000,
     });
-    say(`starting the Temporal services (frontend, history, matching, worker; ${shards} history shards${tls ? ', TLS' : ''})`);
+    // The frontend first, alone: every service writes the cluster metadata when it finds none, and on an
+    // empty database four services doing it at once collide (a duplicate key ends all but one).
+    say(`starting the frontend, then history, matching and worker (${shards} history shards${tls ? ', TLS' : ''})`);
     const services = {} as Record<TemporalService, SupervisedProcess>;
-    for (const service of TEMPORAL_SERVICES) {
-      services[service] = startService(service);
-      started.push(services[service]);
-    }
+    services.frontend = startService('frontend');
+    started.push(services.frontend);
 
     const address = `127.0.0.1:${state.ports.frontend.grpc}`;
     const connectionOptions: ClusterConnectionOptions = tls
@@ -292,6 +292,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         throw error;
       }
     });
+    for (const service of TEMPORAL_SERVICES.filter((name) => name !== 'frontend')) {
+      services[service] = startService(service);
+      started.push(services[service]);
+    }
     try {
       say(`frontend answers on ${address}; setting up namespace ${namespace}`);
       await setupNamespace(connection, { namespace, onProgress: (line) => say(`  ${line}`), timeoutMs: Math.max(30_000, deadline - Date.now()) });
