@@ -12,7 +12,8 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['test/cluster/global-setup.ts'],
     setupFiles: ['test/setup/exit-with-parent.ts'],
-    testTimeout: 180_000,
+    // A loan end to end, its worker started from scratch, on a busy 2-core machine.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
   },
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test` after the bootstrap: the vitest suite first (so the first test starts within seconds), then
 // the typecheck and the lint side by side. Every part runs even when an earlier one failed, so one run
-// shows every problem; the exit code is non-zero when any part failed. Extra arguments go to vitest.
+// shows every problem; the exit code is non-zero when any part failed. Extra arguments go to vitest, but
+// `--temporal HOST:PORT`: the tests then run on that existing Temporal (TEMPORAL_ADDRESS; namespace and
+// TLS from the other TEMPORAL_* variables) and start no dev server.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,10 +14,10 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const resultsFile = join(root, '.cache', 'vitest-results.json');
 
 /** Runs a command; with `capture`, its output is kept and printed in one block at the end. */
-function run(label, command, args, { capture = false } = {}) {
+function run(label, command, args, { capture = false, env = process.env } = {}) {
   return new Promise((resolvePromise) => {
     const started = Date.now();
-    const child = spawn(command, args, { cwd: root, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const child = spawn(command, args, { cwd: root, env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     let output = '';
     if (capture) {
       child.stdout.on('data', (chunk) => (output += chunk));
@@ -29,9 +31,24 @@ function run(label, command, args, { capture = false } = {}) {
 async function main() {
   mkdirSync(dirname(resultsFile), { recursive: true });
   rmSync(resultsFile, { force: true });
+  const args = process.argv.slice(2);
+  const env = { ...process.env };
+  const flag = args.findIndex((arg) => arg === '--temporal' || arg.startsWith('--temporal='));
+  if (flag >= 0) {
+    const inline = args[flag].includes('=');
+    const address = inline ? args[flag].slice('--temporal='.length) : args[flag + 1];
+    args.splice(flag, inline ? 1 : 2);
+    if (!address || address.startsWith('-')) {
+      process.stderr.write('[test] --temporal needs HOST:PORT\n');
+      process.exitCode = 2;
+      return;
+    }
+    env.TEMPORAL_ADDRESS = address;
+    process.stdout.write(`[test] on the existing Temporal at ${address} (no dev server)\n`);
+  }
   const vitest = await run('vitest', bin('vitest'), [
-    'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2),
-  ]);
+    'run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...args,
+  ], { env });
 
   process.stdout.write('\n[test] typecheck and lint…\n');
   const checks = await Promise.all([

@@ -10,9 +10,13 @@ import { pathToFileURL } from 'node:url';
 /** How long a finished command may take to exit on its own before it is made to. */
 const EXIT_GRACE_MS = 500;
 
-/** An expected failure whose message says everything: one line on stderr, exit code `exitCode`. */
+/**
+ * An expected failure whose message says everything: one line on stderr, exit code `exitCode`. Typed
+ * errors meant for the user as they are (a namespace lacking our search attributes, say) extend it and
+ * keep their own name for callers, but are printed without it.
+ */
 export class CommandError extends Error {
-  override readonly name = 'CommandError';
+  override readonly name: string = 'CommandError';
   constructor(message: string, readonly exitCode = 1) {
     super(message);
   }
@@ -23,7 +27,8 @@ const EXPECTED = new Set(['CommandError', 'ConfigError', 'UsageError']);
 
 /** The one line an error is reported as: an expected error's message; otherwise its name and message. */
 export function errorLine(error: unknown): string {
-  const text = error instanceof Error ? (EXPECTED.has(error.name) ? error.message : `${error.name}: ${error.message}`) : String(error);
+  const expected = (e: Error): boolean => e instanceof CommandError || EXPECTED.has(e.name);
+  const text = error instanceof Error ? (expected(error) ? error.message : `${error.name}: ${error.message}`) : String(error);
   return text.split('\n', 1)[0] ?? '';
 }
 

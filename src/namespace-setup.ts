@@ -12,7 +12,7 @@ import type { OperatorService, WorkflowService } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { Connection as ClientConnection } from '@temporalio/client';
-import { runAsMain } from './cli';
+import { CommandError, runAsMain } from './cli';
 import { loanSearchAttributes } from './workflows/search-attributes';
 
 /** The command that fixes a namespace the worker refuses; named in every refusal. */
@@ -47,8 +47,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Raised when a namespace lacks what the project needs, or cannot be given it; the message is one line. */
-export class NamespaceSetupError extends Error {
+/**
+ * Raised when a namespace lacks what the project needs, or cannot be given it; the message is one line,
+ * printed as it is by the commands (a {@link CommandError}).
+ */
+export class NamespaceSetupError extends CommandError {
   override readonly name = 'NamespaceSetupError';
 }
 

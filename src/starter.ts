@@ -120,8 +120,11 @@ runAsMain(import.meta.url, () => runCommand(STARTER_COMMAND, process.argv.slice(
       if (error instanceof DuplicateLoanError) throw new CommandError(error.message, 3);
       throw error;
     }
-    const ui = config.temporal.uiUrl ?? 'http://localhost:8233';
-    process.stdout.write(`started ${started.workflowId}\n${webUiUrl(ui, config.temporal.namespace, started.workflowId)}\n`);
+    // A link only to a UI that exists: TEMPORAL_UI_URL, or the local dev server's (`npm run temporal`) when no
+    // address points elsewhere; a cluster or Temporal Cloud without TEMPORAL_UI_URL gets none.
+    const address = config.temporal.connection.address;
+    const ui = config.temporal.uiUrl ?? (address === undefined || /^(localhost|127\.0\.0\.1):7233$/.test(address) ? 'http://localhost:8233' : undefined);
+    process.stdout.write(`started ${started.workflowId}\n${ui ? `${webUiUrl(ui, config.temporal.namespace, started.workflowId)}\n` : ''}`);
     if (values.wait !== true) return 0;
     try {
       const outcome = await watchLoan(started.handle, (step) => process.stdout.write(`  ${step.text}\n`));

@@ -38,7 +38,12 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
   const runStart = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
   say(`chaos run: ${options.loans} loans, seed ${options.seed}, concurrency ${options.concurrency}; files in ${dir}`);
-  const stack = await startChaosStack({ dir, seed: options.seed, timing: options.timing, temporal: options.temporal });
+  const stack = await startChaosStack({
+    dir, seed: options.seed, timing: options.timing, temporal: options.temporal, cluster: options.cluster, workers: options.workers, say,
+  }).catch((error: unknown) => {
+    if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   let stackClosed = false;
   try {
     const random = seededRandom(options.seed);
@@ -85,7 +90,7 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
         seed: options.seed,
         killEveryMs: options.killEveryS * 1000,
         maxWorkerKills: options.maxWorkerKills,
-        serverRestartAtMs: options.serverRestarts > 0 ? Math.round(expectedMs * 0.35) : null,
+        temporalFaultsAtMs: temporalFaultTimes(options.serverRestarts > 0 ? stack.temporalFaults.length : 0, expectedMs),
         edgeRestartAtMs: options.edgeRestarts > 0 ? Math.round(expectedMs * 0.6) : null,
       }, () => pool.launched - pool.finished);
       say(`phase 2: ${faultLoans.length} loans under faults, worker SIGKILL every ~${options.killEveryS} s; planned length ${(expectedMs / 1000).toFixed(0)} s`);
@@ -149,6 +154,12 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** When each of `count` Temporal faults happens within a fault phase of `expectedMs` (the edge restarts at 60 %). */
+function temporalFaultTimes(count: number, expectedMs: number): number[] {
+  if (count === 1) return [Math.round(expectedMs * 0.35)];
+  return Array.from({ length: count }, (_, i) => Math.round(expectedMs * (0.2 + (i * 0.5) / Math.max(1, count - 1))));
 }
 
 /** Waits (bounded) until visibility shows no running execution on the run's task queue. */

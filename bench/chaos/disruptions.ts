@@ -1,6 +1,7 @@
 /**
- * What happens to the system while loans run: the fault rules given to the emulator, the worker
- * SIGKILLed every ~15 s, one Temporal restart, one HTTP edge restart, and the emulator clock moved a
+ * What happens to the system while loans run: the fault rules given to the emulator, a worker
+ * SIGKILLed every ~15 s (the workers in turn), Temporal's faults (the dev server's restart; on a cluster
+ * history and matching SIGKILLs and a PostgreSQL restart), one HTTP edge restart, and the emulator clock moved a
  * day forward whenever a SUCCESS_ONE_DAY_LATER loan waits for its repayment. Disruptions run one at a
  * time; one-off restarts are planned within the phase and brought forward if the phase is ending, so
  * each one happens while loans are in flight.
@@ -58,7 +59,8 @@ export interface DisruptionPlan {
   readonly seed: number;
   readonly killEveryMs: number;
   readonly maxWorkerKills: number;
-  readonly serverRestartAtMs: number | null;
+  /** When each of the stack's Temporal faults happens, in its order (an empty list: none). */
+  readonly temporalFaultsAtMs: readonly number[];
   readonly edgeRestartAtMs: number | null;
 }
 
@@ -99,7 +101,7 @@ export class Disruptions {
 
   /** Whether every planned one-off disruption (and at least one kill) has happened. */
   get planDone(): boolean {
-    return (this.plan.serverRestartAtMs === null || this.stats.serverRestarts > 0)
+    return this.stats.serverRestarts >= this.plan.temporalFaultsAtMs.length
       && (this.plan.edgeRestartAtMs === null || this.stats.edgeRestarts > 0)
       && (this.plan.maxWorkerKills === 0 || this.stats.workerKills > 0);
   }
@@ -121,7 +123,10 @@ export class Disruptions {
     const elapsed = now - this.startedAt;
     const due = (at: number | null, done: number) => at !== null && done === 0 && (elapsed >= at || this.ending);
     let action: (() => Promise<void>) | undefined;
-    if (due(this.plan.serverRestartAtMs, this.stats.serverRestarts)) action = () => this.restartServer();
+    const nextTemporalFault = this.stats.serverRestarts;
+    const temporalDue = nextTemporalFault < this.plan.temporalFaultsAtMs.length
+      && (elapsed >= (this.plan.temporalFaultsAtMs[nextTemporalFault] ?? 0) || this.ending);
+    if (temporalDue) action = () => this.restartServer(nextTemporalFault);
     else if (due(this.plan.edgeRestartAtMs, this.stats.edgeRestarts)) action = () => this.restartEdge();
     else if (this.stats.workerKills < this.plan.maxWorkerKills && (now >= this.nextKillAt || (this.ending && this.stats.workerKills === 0))) {
       action = () => this.killWorker();
@@ -136,17 +141,25 @@ export class Disruptions {
   private async killWorker(): Promise<void> {
     this.stats.workerKills += 1;
     this.stats.inFlightAtKill.push(this.inFlight());
-    this.stats.log.push(`${this.at()} SIGKILL worker #${this.stats.workerKills} (${this.inFlight()} loans in flight)`);
-    await this.stack.workers.killAndRestart();
+    const count = Math.max(1, this.stack.workers.workers.length);
+    const index = (this.stats.workerKills - 1) % count;
+    this.stats.log.push(`${this.at()} SIGKILL worker #${this.stats.workerKills}${count > 1 ? ` (process ${index + 1} of ${count})` : ''} (${this.inFlight()} loans in flight)`);
+    await this.stack.workers.killAndRestart(index);
     this.nextKillAt = Date.now() + this.jitteredKillDelay();
   }
 
-  private async restartServer(): Promise<void> {
+  private async restartServer(index: number): Promise<void> {
+    const fault = this.stack.temporalFaults[index];
+    if (!fault) throw new Error(`the stack has no Temporal fault #${index + 1}`);
     this.stats.inFlightAtServerRestart.push(this.inFlight());
-    this.stats.log.push(`${this.at()} restarting the Temporal dev server (${this.inFlight()} loans in flight)`);
-    const down = await this.stack.restartServer();
-    this.stats.serverRestarts += 1;
-    this.stats.serverDowntimeMs.push(down);
+    this.stats.log.push(`${this.at()} ${fault.label} (${this.inFlight()} loans in flight)`);
+    try {
+      const down = await fault.run();
+      this.stats.serverDowntimeMs.push(down);
+      this.stats.log.push(`${this.at()} Temporal serves again after ${(down / 1000).toFixed(1)} s`);
+    } finally {
+      this.stats.serverRestarts += 1;
+    }
   }
 
   private async restartEdge(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * The system under chaos, built by the stack builder (src/stack): Temporal (a dev server persisted to a
- * SQLite file, so it can restart in place; or the existing Temporal of `--temporal`), the Defacto
- * emulator, the HTTP edge (back office + webhook receiver) and one worker process that is restarted
- * whenever it dies. Every part's output lands in a log file under the run's directory.
+ * SQLite file, so it can restart in place; the run's own multi-service cluster on PostgreSQL with
+ * `--cluster` (./cluster-target.ts); or the existing Temporal of `--temporal`), the Defacto emulator, the
+ * HTTP edge (back office + webhook receiver) and the worker processes, each restarted whenever it dies.
+ * Every part's output lands in a log file under the run's directory.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { EmulatorOptions } from '../../src/emulator/app';
 import { createLogger, type Logger } from '../../src/logging';
 import { startStack, type StackTemporal, type WorkerSet } from '../../src/stack';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
+import { startChaosCluster, type ChaosCluster, type TemporalFault } from './cluster-target';
 
 /** Secrets of a run: fresh random values, so a scan for them has no false positive. */
 export interface ChaosSecrets {
@@ -28,6 +30,12 @@ export interface ChaosStackOptions {
   readonly timing: EmulatorOptions['timing'];
   /** An existing Temporal (`host:port`); a dev server on a database file by default. */
   readonly temporal?: string | undefined;
+  /** Start the run's own cluster on PostgreSQL instead (src/cluster). */
+  readonly cluster?: boolean;
+  /** Worker processes on the task queue (default 1). */
+  readonly workers?: number;
+  /** Progress lines (the cluster's start). */
+  readonly say?: (line: string) => void;
 }
 
 /** The running system. */
@@ -45,8 +53,12 @@ export interface ChaosStack {
   readonly edgeUrl: string;
   /** Every log file written during the run. */
   logFiles(): string[];
-  /** Dev server only: stops and starts it on the same database file and port; returns the downtime in ms. */
-  restartServer(): Promise<number>;
+  /**
+   * The faults Temporal itself can be put through, in order: the dev server's restart on its database
+   * file and port; on the cluster, history and matching SIGKILLs and a PostgreSQL restart. None on an
+   * existing Temporal.
+   */
+  readonly temporalFaults: readonly TemporalFault[];
   /** Closes and starts the HTTP edge on the same port; returns the downtime in ms. */
   restartEdge(): Promise<number>;
   close(): Promise<void>;
@@ -68,13 +80,17 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const [harnessLog, edgeLog, workerLog] = ['harness.log', 'edge.log', 'worker.log'].map((f) => join(dir, f)) as [string, string, string];
   // The replay of the histories at the end runs here: its runtime logs to the harness log.
   installTemporalRuntime(fileLogger(harnessLog, 'warn'));
+  const cluster: ChaosCluster | undefined = options.cluster ? await startChaosCluster(dir, options.say ?? (() => undefined)) : undefined;
   const stack = await startStack({
     workDir: dir,
-    temporal: { address: options.temporal, devServer: { dbFilename: join(dir, 'temporal.db') } },
+    temporal: { address: cluster?.cluster.address ?? options.temporal, devServer: { dbFilename: join(dir, 'temporal.db') } },
     emulator: {
       run: 'in-process',
       options: { ...(options.timing === undefined ? {} : { timing: options.timing }), seed: options.seed, repayment: 'sandbox' },
     },
+  }).catch(async (error: unknown) => {
+    await cluster?.stop();
+    throw error;
   });
   try {
     const emulatorUrl = stack.emulator!.url;
@@ -84,7 +100,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       defacto: new DefactoClient({ baseUrl: emulatorUrl, apiKey: secrets.apiKey, timeoutMs: 10_000, logger: edgeLogger.child({ component: 'defacto' }) }),
     });
     const workers = await stack.startWorkers({
-      taskQueue, defacto: { apiKey: secrets.apiKey }, logFile: workerLog, logLevel: 'info', restartOnExit: true,
+      taskQueue, defacto: { apiKey: secrets.apiKey }, logFile: workerLog, logLevel: 'info', restartOnExit: true, count: options.workers ?? 1,
       workerOptions: { shutdownGraceTime: '2s' },
     });
     return {
@@ -96,13 +112,21 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       workers,
       bundleCode: (await stack.workflowBundle()).code,
       edgeUrl: edge.url,
-      logFiles: () => [harnessLog, edgeLog, workerLog, ...stack.temporal.logFiles],
-      restartServer: () => stack.temporal.restart(),
+      logFiles: () => [harnessLog, edgeLog, workerLog, ...stack.temporal.logFiles, ...(cluster?.logFiles ?? [])],
+      temporalFaults: cluster?.faults
+        ?? (stack.temporal.devServer ? [{ label: 'restart of the Temporal dev server', run: () => stack.temporal.restart() }] : []),
       restartEdge: () => edge.restart(),
-      close: () => stack.stop(),
+      close: async () => {
+        try {
+          await stack.stop();
+        } finally {
+          await cluster?.stop();
+        }
+      },
     };
   } catch (error) {
     await stack.stop().catch(() => undefined);
+    await cluster?.stop();
     throw error;
   }
 }

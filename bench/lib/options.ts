@@ -191,6 +191,13 @@ export interface ChaosOptions {
   readonly keepDir: boolean;
   /** An existing Temporal (`host:port`) instead of a dev server (no Temporal restart then). */
   readonly temporal?: string | undefined;
+  /**
+   * The run's own multi-service cluster on PostgreSQL (TLS, 4 shards) instead of a dev server: its Temporal
+   * faults are history and matching SIGKILLs and a PostgreSQL restart.
+   */
+  readonly cluster: boolean;
+  /** Worker processes, SIGKILLed in turn (default 1; 2 with `cluster`). */
+  readonly workers: number;
 }
 
 /** Fills the defaults of a partial option set (used by the CLI and the short test). */
@@ -212,6 +219,8 @@ export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: 
     json: partial.json,
     keepDir: partial.keepDir ?? false,
     temporal: partial.temporal,
+    cluster: partial.cluster ?? false,
+    workers: partial.workers ?? (partial.cluster ? 2 : 1),
   };
   const problems: string[] = [];
   if (!Number.isInteger(options.loans) || options.loans < 2) problems.push('--loans must be an integer ≥ 2');
@@ -227,6 +236,8 @@ export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: 
   if (![0, 1].includes(options.serverRestarts)) problems.push('--server-restarts must be 0 or 1');
   if (options.temporal !== undefined && options.serverRestarts > 0) problems.push('--server-restarts needs a dev server: give 0 with --temporal');
   if (![0, 1].includes(options.edgeRestarts)) problems.push('--edge-restarts must be 0 or 1');
+  if (options.cluster && options.temporal !== undefined) problems.push('--cluster starts its own Temporal: not with --temporal');
+  if (!Number.isInteger(options.workers) || options.workers < 1) problems.push('--workers must be a positive integer');
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return options;
 }
@@ -244,7 +255,9 @@ export const CHAOS_COMMAND = {
     'fault-free-loans': text('F', 'loans of the fault-free phase'),
     'kill-every-s': text('K', 'mean seconds between two worker SIGKILLs (default 15)'),
     'max-worker-kills': text('M', 'upper bound on worker kills'),
-    'server-restarts': text('0|1', 'Temporal dev-server restarts (default 1; 0 on an existing Temporal)'),
+    'server-restarts': text('0|1', 'Temporal faults: the dev server\'s restart, or with --cluster its three faults (default 1; 0 on an existing Temporal)'),
+    cluster: { type: 'boolean', help: 'run on its own Temporal cluster (PostgreSQL, four services, TLS; npm run cluster): two workers, history and matching SIGKILLs, a PostgreSQL restart' },
+    workers: text('N', 'worker processes, SIGKILLed in turn (default 1; 2 with --cluster)'),
     'edge-restarts': text('0|1', 'HTTP edge restarts (default 1)'),
     'loan-deadline-s': text('T', 'a loan unfinished this long after its start is a violation (default 900)'),
     timing: text('instant|realistic', 'emulator step delays (default realistic)'),
@@ -259,7 +272,7 @@ export function chaosOptionsOf(v: Values<typeof CHAOS_COMMAND>): ChaosOptions {
   const numbers: [keyof ChaosOptions & string, keyof typeof v][] = [
     ['durationS', 'duration-s'], ['concurrency', 'concurrency'], ['faultFreeLoans', 'fault-free-loans'],
     ['killEveryS', 'kill-every-s'], ['maxWorkerKills', 'max-worker-kills'], ['serverRestarts', 'server-restarts'],
-    ['edgeRestarts', 'edge-restarts'], ['loanDeadlineS', 'loan-deadline-s'],
+    ['edgeRestarts', 'edge-restarts'], ['loanDeadlineS', 'loan-deadline-s'], ['workers', 'workers'],
   ];
   for (const [key, flag] of numbers) {
     const n = numberOption(flag, v[flag] as string | undefined);
@@ -275,6 +288,7 @@ export function chaosOptionsOf(v: Values<typeof CHAOS_COMMAND>): ChaosOptions {
     ...(v.json !== undefined ? { json: v.json } : {}),
     ...(timing !== undefined ? { timing } : {}),
     ...(v['keep-dir'] !== undefined ? { keepDir: v['keep-dir'] } : {}),
+    ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),
     loans: numberOption('loans', v.loans) ?? 200,
     seed: numberOption('seed', v.seed) ?? 42,
   });

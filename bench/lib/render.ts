@@ -137,8 +137,9 @@ export function renderChaosReport(report: ChaosReport): string {
   const phase = (name: string, p: PhaseReport) =>
     `  ${name.padEnd(14)} ${String(p.loans).padStart(4)} loans in ${p.elapsedS.toFixed(1).padStart(6)} s → ${p.throughputPerMin.toFixed(1).padStart(6)} loans/min`
     + ` (latency p50 ${p.latencyS.p50} s, p95 ${p.latencyS.p95} s, max ${p.latencyS.max} s)`;
+  const target = report.options.cluster ? 'its own cluster (PostgreSQL, four services, TLS)' : report.options.temporal ? `the Temporal at ${report.options.temporal}` : 'a dev server';
   const lines = [
-    `Chaos report — ${report.options.loans} loans, seed ${report.options.seed}, concurrency ${report.options.concurrency}, ${report.durationS} s in all`,
+    `Chaos report — ${report.options.loans} loans, seed ${report.options.seed}, concurrency ${report.options.concurrency}, ${report.options.workers} worker process(es), on ${target}, ${report.durationS} s in all`,
     phase('without faults', a),
     phase('under faults', b),
     `  throughput under faults ÷ without faults: ${report.throughputRatio.toFixed(2)}`,
@@ -147,9 +148,10 @@ export function renderChaosReport(report: ChaosReport): string {
       + ` ${report.faults.webhookDeliveries} webhook deliveries over the run in ${report.faults.webhookAttempts} attempts (${report.faults.webhooksFailed} given up${report.faults.webhooksFailed > 0 ? `, last answer ${report.faults.webhooksFailedStatuses.join('/')}` : ''}, ${report.faults.webhooksPending} pending);`
       + ` ${report.faults.edgeRetries} back-office calls retried by the harness`,
     `  chaos: ${c.workerKills} worker SIGKILLs (loans in flight: ${spread(c.inFlightAtKill)}), ${c.workerStarts} worker starts,`
-      + ` ${c.unexpectedWorkerExits} unexpected worker exits; ${c.serverRestarts} Temporal restart(s) (down ${c.serverDowntimeS.join(', ') || '-'} s,`
+      + ` ${c.unexpectedWorkerExits} unexpected worker exits; ${c.serverRestarts} Temporal fault(s) (serving again after ${c.serverDowntimeS.join(', ') || '-'} s,`
       + ` ${c.inFlightAtServerRestart.join(', ') || '-'} loans in flight); ${c.edgeRestarts} HTTP edge restart(s) (down ${c.edgeDowntimeS.join(', ') || '-'} s,`
       + ` ${c.inFlightAtEdgeRestart.join(', ') || '-'} loans in flight); ${c.clockAdvances} emulator clock advances of 25 h`,
+    ...c.timeline.filter((line) => !line.includes('SIGKILL worker')).map((line) => `    ${line}`),
     `  outcomes: ${Object.entries(report.outcomes).map(([kind, s]) => `${kind} ${Object.entries(s).map(([st, n]) => `${st}×${n}`).join('/')}`).join(', ')}`,
     'Invariants',
     ...report.invariants.map((i) => `  ${i.ok ? 'PASS' : 'FAIL'}  ${i.name}: ${i.detail}`),

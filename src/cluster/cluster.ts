@@ -67,6 +67,13 @@ export interface Cluster {
   readonly createdDatabase: boolean;
   /** Stops one service (SIGKILL when `crash`) and starts it again on the same ports. */
   restartService(service: TemporalService, options?: { readonly crash?: boolean }): Promise<void>;
+  /** Stops PostgreSQL (fast shutdown; SIGKILL when `crash`) and starts it again on the same port and data. */
+  restartPostgres(options?: { readonly crash?: boolean }): Promise<void>;
+  /**
+   * Resolves once the cluster serves again: history answers for every shard, matching for a task queue
+   * (after a restart; rejects after `timeoutMs`).
+   */
+  waitServing(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -258,12 +265,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       args: ['--root', dataDir, '--config', 'config', '--env', service, '--allow-no-auth', 'start', '--service', service],
       logFile: log(service), stopTimeoutMs: 15_000,
     });
-    say(`starting the Temporal services (frontend, history, matching, worker; ${shards} history shards${tls ? ', TLS' : ''})`);
+    // The frontend first, alone: every service writes the cluster metadata when it finds none, and on an
+    // empty database four services doing it at once collide (a duplicate key ends all but one).
+    say(`starting the frontend, then history, matching and worker (${shards} history shards${tls ? ', TLS' : ''})`);
     const services = {} as Record<TemporalService, SupervisedProcess>;
-    for (const service of TEMPORAL_SERVICES) {
-      services[service] = startService(service);
-      started.push(services[service]);
-    }
+    services.frontend = startService('frontend');
+    started.push(services.frontend);
 
     const address = `127.0.0.1:${state.ports.frontend.grpc}`;
     const connectionOptions: ClusterConnectionOptions = tls
@@ -285,22 +292,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         throw error;
       }
     });
+    for (const service of TEMPORAL_SERVICES.filter((name) => name !== 'frontend')) {
+      services[service] = startService(service);
+      started.push(services[service]);
+    }
     try {
       say(`frontend answers on ${address}; setting up namespace ${namespace}`);
       await setupNamespace(connection, { namespace, onProgress: (line) => say(`  ${line}`), timeoutMs: Math.max(30_000, deadline - Date.now()) });
-      await waitFor('the history service', deadline, check, async () => {
-        // Different IDs land on different shards; each answer comes from the history service owning it.
-        for (let i = 0; i < shards * 2; i += 1) {
-          try {
-            await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `cluster-readiness-${i}` } });
-          } catch (error) {
-            if (grpcCode(error) !== 5) throw error;
-          }
-        }
-      });
-      await waitFor('the matching service', deadline, check, async () => {
-        await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
-      });
+      await waitServing(connection, namespace, shards, deadline, check);
     } finally {
       await connection.close();
     }
@@ -315,9 +314,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     recordOwner();
 
     let stopping: Promise<void> | undefined;
+    const current = { postgres };
     return {
       address, namespace, shards, dataDir, tls, postgresPort: state.postgres.port, env, connectionOptions,
-      postgres, services, createdDatabase,
+      get postgres() {
+        return current.postgres;
+      },
+      services, createdDatabase,
       async restartService(service, restartOptions = {}) {
         const old = services[service];
         if (restartOptions.crash) {
@@ -330,6 +333,28 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         services[service] = startService(service);
         started.push(services[service]);
         recordOwner();
+      },
+      async restartPostgres(restartOptions = {}) {
+        const old = current.postgres;
+        if (restartOptions.crash) {
+          old.kill('SIGKILL');
+          await old.exited;
+        } else {
+          await old.stop();
+        }
+        started.splice(started.indexOf(old), 1);
+        current.postgres = await startPostgres(pgBin, pgData, state.postgres.port, log('postgres'));
+        started.push(current.postgres);
+        recordOwner();
+      },
+      async waitServing(waitTimeoutMs = 60_000) {
+        const until = Date.now() + waitTimeoutMs;
+        const probe = await waitFor('the frontend', until, check, () => Connection.connect({ ...connectionOptions, connectTimeout: 2_000 }));
+        try {
+          await waitServing(probe, namespace, shards, until, check);
+        } finally {
+          await probe.close();
+        }
       },
       stop() {
         stopping ??= (async () => {
@@ -347,6 +372,23 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stopAll();
     throw error;
   }
+}
+
+/** Waits until the history service answers for every shard and matching for a task queue. */
+async function waitServing(connection: Connection, namespace: string, shards: number, deadline: number, check: () => void): Promise<void> {
+  await waitFor('the history service', deadline, check, async () => {
+    // Different IDs land on different shards; each answer comes from the history service owning it.
+    for (let i = 0; i < shards * 2; i += 1) {
+      try {
+        await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `cluster-readiness-${i}` } });
+      } catch (error) {
+        if (grpcCode(error) !== 5) throw error;
+      }
+    }
+  });
+  await waitFor('the matching service', deadline, check, async () => {
+    await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
+  });
 }
 
 /** Calls `probe` until it resolves, `check` throws (a process died) or `deadline` passes. */
