@@ -157,10 +157,10 @@ async function batchMain(file: string, maxInFlight: number | undefined): Promise
 
 runAsMain(import.meta.url, () => runCommand(STARTER_COMMAND, process.argv.slice(2), starterArgs, async (values) => {
   if (values.batch !== undefined) return batchMain(values.batch, values['max-in-flight'] === undefined ? undefined : Number(values['max-in-flight']));
+  const config = loadConfig();
   const parsed = parseLoanRequest(requestInput(values));
   if (!parsed.ok) throw new CommandError(parsed.error.message, 2);
   if (!parsed.value.requestReference) throw new CommandError(`${new MissingCallerKeyError().message} (give --reference REF)`, 2);
-  const config = loadConfig();
   const connection = await Connection.connect(config.temporal.connection);
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });

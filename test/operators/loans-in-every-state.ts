@@ -38,8 +38,8 @@ export interface LoansInEveryStateOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** Fast enough for tests; the idle wait stays long so parked loans keep a short history. */
-const POLLING = { initialMs: 50, maxMs: 1_000, multiplier: 2, idleCheckMs: 60_000 };
+/** Fast first looks, then long waits, so parked loans keep a short history. */
+const POLLING = { initialMs: 50, maxMs: 30_000, multiplier: 2, idleCheckMs: 60_000 };
 const HOUR_MS = 3_600_000;
 
 function request(prefix: string, kind: LoanKind, loan: LoanRequestInput['loan'], scenario: 'SUCCESS' | 'REJECT' = 'SUCCESS'): LoanRequestInput {
