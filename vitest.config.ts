@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/foundation/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/http/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/upgrade/**/*.test.ts', 'test/observability/**/*.test.ts'],
+          include: ['test/foundation/**/*.test.ts', 'test/operators/**/*.test.ts', 'test/workflows/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/http/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/upgrade/**/*.test.ts', 'test/observability/**/*.test.ts'],
           pool: 'forks',
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup/exit-with-parent.ts'],

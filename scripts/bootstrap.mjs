@@ -2,8 +2,10 @@
 // Idempotent set-up shared by `npm start` and `npm test`: npm dependencies (only when package-lock.json
 // changed) and the Temporal CLI (TEMPORAL_CLI_PATH, else `temporal` >= 1.5 on PATH, else built once into
 // .tools/bin with `go install`), and with `--prometheus` Debian's prometheus package (for
-// `npm start -- --observe` and the alert-rule tests). Plain Node with builtins only: it runs before
-// node_modules exists, so it reads process.env itself (the one exception to src/config.ts being the only reader).
+// `npm start -- --observe` and the alert-rule tests), with `--chromium` (`npm run test:ui`) Debian's Chromium
+// (CHROMIUM_PATH, else `chromium` on PATH, else apt-get install when running as root; otherwise one line
+// saying what to install; its path recorded in .tools/chromium-path). Plain Node with builtins only: it runs
+// before node_modules exists, so it reads process.env itself (the one exception to src/config.ts being the only reader).
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ const toolsDir = join(root, '.tools');
 const toolsBin = join(toolsDir, 'bin');
 const cliPathFile = join(toolsDir, 'temporal-cli-path');
 const lockHashFile = join(root, 'node_modules', '.bootstrap-lock-hash');
+const chromiumPathFile = join(toolsDir, 'chromium-path');
 
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 // Later tags carry a `replace` directive in go.mod, which `go install` refuses.
@@ -163,6 +166,34 @@ async function ensureTemporalCli() {
   return { path: built, version };
 }
 
+const CHROMIUM_HINT = 'install Debian\'s Chromium (`sudo apt-get install chromium`) or set CHROMIUM_PATH=/path/to/chromium';
+
+function chromiumOnPath() {
+  return process.env.CHROMIUM_PATH || onPath('chromium') || onPath('chromium-browser');
+}
+
+/** Debian's `chromium` for `npm run test:ui`: found, or installed with apt-get when root. */
+async function ensureChromium() {
+  const found = chromiumOnPath();
+  if (found) {
+    if (!existsSync(found)) throw new BootstrapError(`CHROMIUM_PATH=${found} does not exist; ${CHROMIUM_HINT}`);
+    return found;
+  }
+  const aptGet = onPath('apt-get');
+  if (process.getuid?.() !== 0 || !aptGet) throw new BootstrapError(`Chromium is missing: ${CHROMIUM_HINT}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => runWithProgress('apt-get install chromium', aptGet, ['install', '-y', '--no-install-recommends', 'chromium'], { env });
+  try {
+    await install();
+  } catch {
+    await runWithProgress('apt-get update', aptGet, ['update'], { env });
+    await install();
+  }
+  const installed = chromiumOnPath();
+  if (!installed) throw new BootstrapError(`apt-get installed chromium but it is not on PATH; ${CHROMIUM_HINT}`);
+  return installed;
+}
+
 async function main() {
   const started = Date.now();
   await ensureNodeModules();
@@ -179,7 +210,13 @@ async function main() {
       throw error;
     }
   }
-  say(`ready in ${fmtElapsed(Date.now() - started)}: Temporal CLI ${cli.version.join('.')} (${cli.path})${prometheus}`);
+  let chromium = '';
+  if (process.argv.includes('--chromium')) {
+    const path = await ensureChromium();
+    if (!existsSync(chromiumPathFile) || readFileSync(chromiumPathFile, 'utf8').trim() !== path) writeFileSync(chromiumPathFile, `${path}\n`);
+    chromium = `, Chromium ${path}`;
+  }
+  say(`ready in ${fmtElapsed(Date.now() - started)}: Temporal CLI ${cli.version.join('.')} (${cli.path})${prometheus}${chromium}`);
 }
 
 main().catch((error) => {

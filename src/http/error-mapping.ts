@@ -3,9 +3,10 @@
  * own parsing) become problem details. Routes simply throw; the error handler calls {@link toProblem}.
  */
 import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DefactoError } from '../defacto/errors';
 import { classify, isRetryable } from '../defacto/retry-policy';
+import { CallerKeyReusedError } from '../loans/idempotent-start';
 import { DuplicateLoanError } from '../loans/start-loan';
 import { HttpProblem } from './problem';
 
@@ -32,6 +33,12 @@ function grpcCode(error: unknown): number | undefined {
  */
 export function toProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof CallerKeyReusedError) {
+    return new HttpProblem('callerKeyReused', {
+      detail: `requestReference ${error.requestReference} already started ${error.workflowId} with a different request; nothing was started`,
+      extensions: { workflowId: error.workflowId },
+    });
+  }
   if (error instanceof DuplicateLoanError) {
     return new HttpProblem('alreadyStarted', {
       detail: `A loan workflow already exists for this financing (${error.existingStatus})`,
@@ -51,11 +58,13 @@ export function toProblem(error: unknown): HttpProblem | undefined {
     return new HttpProblem('notFound', { detail: 'This workflow is not a loan workflow' });
   }
   if (error instanceof WorkflowUpdateFailedError) {
-    // Validator refusals and handler failures both mean "not in this state": the cause is ours.
+    // Validator refusals and handler failures both mean "not in this state": the cause is ours, and
+    // carries a named type (NoDecisionPending, LoanNotCancellable, a Defacto refusal…).
     const cause = error.cause;
+    const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'UpdateRefused';
     return new HttpProblem('refused', {
       detail: cause?.message ?? 'The workflow refused the request',
-      ...(cause && 'type' in cause && typeof cause.type === 'string' ? { extensions: { reason: cause.type } } : {}),
+      extensions: { refusal: type },
     });
   }
   if (error instanceof DefactoError) {

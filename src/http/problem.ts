@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   unauthorized: { status: 401, title: 'Unauthorized' },
   notFound: { status: 404, title: 'Not found' },
   alreadyStarted: { status: 409, title: 'A loan workflow for this request already exists' },
+  callerKeyReused: { status: 409, title: 'This caller key was used for a different request' },
   refused: { status: 409, title: 'Refused in the current state of the loan' },
   unsupportedMediaType: { status: 415, title: 'Unsupported media type' },
   upstream: { status: 502, title: 'Defacto request failed' },

@@ -6,25 +6,9 @@
  * running a file twice starts nothing twice. A bad line is refused with its line number and field; the
  * others proceed. At most `maxInFlight` starts run at once.
  */
-import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { parseLoanRequest, type LoanRequest } from '../domain/schemas';
-import { DuplicateLoanError, startLoan } from './start-loan';
-
-/** Memo key holding the hash of the request a workflow was started with. */
-export const REQUEST_HASH_MEMO = 'requestHash';
-
-/** Hash of a validated request (key order independent). */
-export function requestHash(request: LoanRequest): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-    }
-    return value;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex').slice(0, 32);
-}
+import { CallerKeyReusedError, startLoanOnce } from './idempotent-start';
 
 /** A refused line. */
 export interface RefusedLine {
@@ -118,15 +102,13 @@ export async function runBatch(client: Client, lines: AsyncIterable<string>, opt
   const progress = (): void => options.onProgress?.({ lines: count, started, existing, refused: refused.length });
 
   const start = async (lineNo: number, request: LoanRequest): Promise<void> => {
-    const hash = requestHash(request);
     try {
-      await startLoan(client, request, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey, memo: { [REQUEST_HASH_MEMO]: hash } });
-      started += 1;
+      const result = await startLoanOnce(client, request, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey });
+      if (result.created) started += 1;
+      else existing += 1;
     } catch (error) {
-      if (!(error instanceof DuplicateLoanError)) throw error;
-      const memo = await client.workflow.getHandle(error.workflowId).describe().then((d) => d.memo ?? {}, () => ({} as Record<string, unknown>));
-      if (memo[REQUEST_HASH_MEMO] === hash) existing += 1;
-      else refused.push({ line: lineNo, field: 'requestReference', message: `already used by ${error.workflowId} for a different request` });
+      if (!(error instanceof CallerKeyReusedError)) throw error;
+      refused.push({ line: lineNo, field: 'requestReference', message: `already used by ${error.workflowId} for a different request` });
     }
   };
 

@@ -100,5 +100,5 @@ export function loanStaticDetails(request: LoanRequest): string {
     `**Acceptance policy:** max fee rate ${policy.maxFeeRatePercent} % · max duration ${policy.maxDurationDays} days · operator approval ${policy.requireOperatorApproval ? 'required' : 'only outside the policy'}`,
     `**Deadlines:** operator review ${hours(deadlines.conditionsReviewMs)} (then the loan is canceled) · repayment follow-up ${hours(deadlines.repaymentFollowUpMs)} after the due date (then flagged late)`,
     `**Polling:** first look after ${pollSchedule.initialMs} ms, ×${pollSchedule.multiplier}, at most every ${pollSchedule.maxMs} ms`,
-  ].join('\n');
+  ].join('\n\n'); // paragraphs: the Web UI's markdown joins single line breaks
 }

@@ -18,6 +18,7 @@ import { followLoan, settleCancellation } from './follow-loan';
 import { loanEnded, loanFailed, loanStarted } from './metrics';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
+import { validatedRequest } from './input';
 import { createToCompletion, PATCHES } from './patches';
 
 export type { LoanLifecycleInput } from './context';
@@ -29,7 +30,10 @@ const BORROWER_REFUSED: readonly BorrowerStatus[] = ['BLOCKED', 'PROHIBITED', 'D
 
 /** Drives one loan through Defacto's lifecycle; see docs/architecture.md for the sequence. */
 export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<LoanOutcome> {
-  const { continued, ...request } = input;
+  // Input typed in the Web UI may be anything, even not an object: validation names it, never a TypeError.
+  const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
+  const { continued, ...given } = isObject ? input : ({} as LoanLifecycleInput);
+  const request = patched(PATCHES.validatedInput) ? validatedRequest(isObject ? given : input) : given;
   const { workflowId } = workflowInfo();
   const state = new LifecycleState(workflowId, continued);
   const commands = new OperatorCommands();

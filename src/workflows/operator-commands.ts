@@ -50,6 +50,16 @@ function unwrap(settlement: Settlement): ConditionsDecisionResult {
   throw ApplicationFailure.create({ type: settlement.type, message: settlement.message, nonRetryable: true });
 }
 
+/**
+ * Failure types of an update refused by its validator (named, non-retryable: retrying the same command in
+ * the same state is refused again). Validator refusals leave no event in history.
+ */
+export const REFUSAL_TYPES = ['NoDecisionPending', 'LoanNotCancellable', 'CancellationPending', 'LoanLifecycleEnded'] as const;
+
+function refusal(type: (typeof REFUSAL_TYPES)[number], message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
 function isLoanStatus(value: string): value is LoanStatus {
   return (LOAN_STATUSES as readonly string[]).includes(value);
 }
@@ -67,7 +77,7 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
   };
   const reviewValidator = (_note: OperatorNote): void => {
     if (!state.facts.awaitingOperator || commands.decision !== null || state.outcome !== null) {
-      throw new Error(`no loan offer is awaiting an operator decision (current step: ${state.currentStep()})`);
+      throw refusal('NoDecisionPending', `no loan offer is awaiting an operator decision (current step: ${state.currentStep()})`);
     }
   };
   setHandler(approveConditionsUpdate, decide('approve'), { validator: reviewValidator });
@@ -86,7 +96,12 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
       validator: (_note: OperatorNote): void => {
         const status = state.facts.loan?.status;
         if (state.outcome !== null || commands.cancel !== null || !isCancellable(status)) {
-          throw new Error(`the loan cannot be canceled in status ${status ?? '(not requested yet)'}`);
+          throw refusal(
+            state.outcome !== null ? 'LoanLifecycleEnded' : commands.cancel !== null ? 'CancellationPending' : 'LoanNotCancellable',
+            state.outcome !== null ? `the loan already ended ${state.outcome.status}`
+              : commands.cancel !== null ? 'a cancellation of this loan is already being carried out'
+                : `the loan cannot be canceled in status ${status ?? '(not requested yet)'}`,
+          );
         }
       },
     },

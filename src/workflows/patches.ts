@@ -21,6 +21,11 @@ export const PATCHES = {
    * keyed tags of those; docs/data-protection.md). Loans started before it keep upserting them.
    */
   noIdentifiersInSearchAttributes: 'no-identifiers-in-search-attributes',
+  /**
+   * The workflow validates its input (schema and defaults of the starter and the HTTP edge) before any
+   * call to Defacto: loans started from the Web UI or `temporal workflow start` are checked too.
+   */
+  validatedInput: 'validated-input',
 } as const;
 
 /**

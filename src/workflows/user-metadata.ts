@@ -75,6 +75,6 @@ export function currentDetails(state: LifecycleState, request: LoanRequest, wait
   }
   if (repaymentLate) lines.push('**Repayment late:** yes');
   for (const refused of refusedCancellations) lines.push(`**Cancellation refused** at ${refused.at} (loan ${refused.loanStatus}): ${refused.reason}`);
-  lines.push('', '**Operator actions now:**', ...actionsNow(state, state.workflowId));
-  return lines.join('\n');
+  // Paragraphs, then the list after a blank line: the Web UI's markdown joins single line breaks.
+  return [...lines, '**Operator actions now:**', actionsNow(state, state.workflowId).join('\n')].join('\n\n');
 }

@@ -13,7 +13,8 @@ import { DefactoClient } from '../../src/defacto';
 import { createLogger } from '../../src/logging';
 import { runWorker, type RunningWorker } from '../../src/loans/loan-worker';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
-import { bundleOnce, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
+import { bundleOnce, eventually, testDataConverter, testEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 const root = resolve(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -87,14 +88,50 @@ describe('npm run starter', () => {
     expect(run.stdout).toMatch(/borrower registered: .*\n.*contract link obtained[\s\S]*conditions reviewed: 120\.00 EUR[\s\S]*repaid: [\s\S]*CLOSED: /);
   });
 
-  it('--generate twice with the same reference: the second start is refused (exit 3)', async () => {
+  it('--generate twice with the same reference and request finds the same loan; another request under it is refused (exit 3)', async () => {
     const reference = `dup-${randomUUID().slice(0, 8)}`;
     const first = await starter(['--generate', '--scenario', 'SUCCESS', '--reference', reference]);
     expect(first.code).toBe(0);
-    const second = await starter(['--generate', '--reference', reference]);
-    expect(second.code).toBe(3);
-    expect(second.stderr).toMatch(new RegExp(`already exists for this financing: loan-ref-${reference}`));
+    expect(first.stdout).toMatch(new RegExp(`^started loan-ref-${reference}\n`));
+    const retry = await starter(['--generate', '--reference', reference]);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toMatch(new RegExp(`^already started by this same request: loan-ref-${reference}\n`));
+    const other = await starter(['--generate', '--reference', reference, '--require-approval']);
+    expect(other.code).toBe(3);
+    expect(other.stderr).toMatch(new RegExp(`requestReference ${reference} is already used by loan-ref-${reference} for a different request`));
     const { client } = await testEnv();
+    expect((await client.workflow.count(`WorkflowId = 'loan-ref-${reference}'`)).count).toBe(1);
     expect((await client.workflow.getHandle(`loan-ref-${reference}`).result()).status).toBe('CLOSED');
+  });
+
+  it('--generate without --reference is refused (exit 2): the reference is the caller key', async () => {
+    const run = await starter(['--generate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/requestReference is required.*--reference REF/);
+  });
+
+  it('--require-approval and the policy flags start a loan that waits for an operator, without hand-written JSON', async () => {
+    const reference = `policy-${randomUUID().slice(0, 8)}`;
+    const run = await starter(['--generate', '--reference', reference, '--require-approval', '--max-fee-rate', '3.5', '--review-hours', '1']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { client } = await testEnv();
+    const handle = client.workflow.getHandle(`loan-ref-${reference}`);
+    const progress = await eventually(async () => {
+      const p = await handle.query(progressQuery);
+      expect(p.awaitingOperator).toBe(true);
+      return p;
+    }, { timeoutMs: 60_000, intervalMs: 250 });
+    expect(progress.awaitingOperator).toBe(true);
+    await handle.executeUpdate(rejectConditionsUpdate, { args: [{ reason: 'test' }] });
+    expect((await handle.result()).status).toBe('CANCELED');
+  });
+
+  it('--help lists the policy flags', async () => {
+    const run = await starter(['--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--require-approval', '--max-fee-rate PERCENT', '--max-duration-days DAYS', '--review-hours HOURS', '--duration-days DAYS']) {
+      expect(run.stdout).toContain(flag);
+    }
   });
 });

@@ -20,6 +20,7 @@ interface Problem {
   detail?: string;
   invalid_params?: { name: string; reason: string }[];
   workflowId?: string;
+  refusal?: string;
 }
 
 async function problemOf(response: Response): Promise<Problem> {
@@ -102,13 +103,47 @@ describe('POST /loans', () => {
     }
   });
 
-  it('a second start of the same financing is refused with 409 naming the running workflow', async () => {
+  it('the same caller key with the same body answers 200 with the existing workflow and starts nothing new', async () => {
     const request = generatedLoanRequest();
     const workflowId = await startLoanOverHttp(stack, request);
+    const { runId } = await stack.client.workflow.getHandle(workflowId).describe();
     const again = await stack.api('/loans', { method: 'POST', json: request });
-    expect(again.status).toBe(409);
-    const problem = await problemOf(again);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ workflowId, runId, created: false });
+    expect((await stack.client.workflow.count(`WorkflowId = '${workflowId}'`)).count).toBe(1);
+  });
+
+  it('the Idempotency-Key header is the caller key when the body has no requestReference', async () => {
+    const { requestReference, ...request } = generatedLoanRequest();
+    const key = `idem-${requestReference}`;
+    const first = await stack.api('/loans', { method: 'POST', json: request, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(202);
+    expect(await first.json()).toMatchObject({ workflowId: `loan-ref-${key}`, created: true });
+    const retry = await stack.api('/loans', { method: 'POST', json: request, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(200);
+    const mismatch = await stack.api('/loans', { method: 'POST', json: { ...request, requestReference: 'another-key' }, headers: { 'idempotency-key': key } });
+    expect(mismatch.status).toBe(400);
+    expect((await problemOf(mismatch)).invalid_params?.[0]?.name).toBe('header.idempotency-key');
+  });
+
+  it('the same caller key with a different body is refused with a typed 409 and starts nothing', async () => {
+    const request = generatedLoanRequest();
+    const workflowId = await startLoanOverHttp(stack, request);
+    const other = await stack.api('/loans', { method: 'POST', json: { ...request, invoice: { generate: true, scenario: 'SUCCESS_ONE_DAY_LATER' } } });
+    expect(other.status).toBe(409);
+    const problem = await problemOf(other);
+    expect(problem.type).toBe('/problems/caller-key-reused');
     expect(problem.workflowId).toBe(workflowId);
+    expect(problem.detail).toMatch(/different request/);
+    expect((await stack.client.workflow.count(`WorkflowId = '${workflowId}'`)).count).toBe(1);
+  });
+
+  it('a start without a caller key is refused with 400 naming requestReference', async () => {
+    const { requestReference: _ignored, ...request } = generatedLoanRequest();
+    const response = await stack.api('/loans', { method: 'POST', json: request });
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.invalid_params).toEqual([{ name: 'requestReference', reason: expect.stringMatching(/Idempotency-Key/) as unknown as string }]);
   });
 });
 
@@ -140,7 +175,9 @@ describe('operator decisions', () => {
 
     const again = await stack.api(`/loans/${workflowId}/approve`, { method: 'POST' });
     expect(again.status).toBe(409);
-    expect((await problemOf(again)).detail).toMatch(/awaiting an operator decision/);
+    const refusal = await problemOf(again);
+    expect(refusal.detail).toMatch(/awaiting an operator decision/);
+    expect(refusal.refusal).toBe('NoDecisionPending');
   });
 
   it('reject is accepted while the offer awaits an operator and the loan ends canceled', async () => {
@@ -163,7 +200,7 @@ describe('operator decisions', () => {
 
     const late = await stack.api(`/loans/${workflowId}/cancel`, { method: 'POST' });
     expect(late.status).toBe(409);
-    expect((await problemOf(late)).detail).toBe('The loan workflow has already finished');
+    expect(await problemOf(late)).toMatchObject({ detail: 'The loan workflow has already finished', refusal: 'LoanLifecycleEnded' });
     const reject = await stack.api(`/loans/${workflowId}/reject`, { method: 'POST' });
     expect(reject.status).toBe(409);
   });

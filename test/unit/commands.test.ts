@@ -59,7 +59,7 @@ function run(name: string, args: readonly string[], env: Record<string, string> 
 }
 
 const STACK_FRAME = /^\s+at\s/m;
-const COMMANDS = ['worker', 'starter', 'emulator', 'server', 'replay', 'histories:record', 'bench', 'chaos', 'bench:detection'] as const;
+const COMMANDS = ['worker', 'starter', 'emulator', 'server', 'replay', 'histories:record', 'bench', 'chaos', 'bench:detection', 'test:ui'] as const;
 
 describe.concurrent.each(COMMANDS)('npm run %s', { timeout: SPAWN_TIMEOUT_MS }, (name) => {
   it('--help prints the usage on stdout and exits 0', async () => {

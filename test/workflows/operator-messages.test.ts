@@ -3,6 +3,7 @@
  * deadline, and the refusal of each message outside the state it belongs to.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
@@ -44,10 +45,14 @@ async function awaitingOperator(options: { requireOperatorApproval?: boolean; ma
   return { ...started, progress };
 }
 
+/** The refusal's `type: message`; every refusal is a named, non-retryable ApplicationFailure. */
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (error as WorkflowUpdateFailedError).cause?.message ?? '';
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+  return `${(cause as ApplicationFailure).type ?? ''}: ${cause?.message ?? ''}`;
 }
 
 function expectCanceledBy(outcome: LoanOutcome, by: string): void {
@@ -129,9 +134,9 @@ describe('refused operator messages', () => {
   it('approve, reject and cancel are refused once the loan is disbursed, leaving history and the loan untouched', async () => {
     const handle = await disbursedLoan();
     const before = await parkedHistoryLength(handle);
-    expect(await refusal(handle.executeUpdate(approveConditionsUpdate, { args: [{}] }))).toMatch(/no loan offer is awaiting an operator decision/);
-    expect(await refusal(handle.executeUpdate(rejectConditionsUpdate, { args: [{}] }))).toMatch(/no loan offer is awaiting an operator decision/);
-    expect(await refusal(handle.executeUpdate(cancelLoanUpdate, { args: [{}] }))).toMatch(/cannot be canceled in status TO_REPAY/);
+    expect(await refusal(handle.executeUpdate(approveConditionsUpdate, { args: [{}] }))).toMatch(/^NoDecisionPending: no loan offer is awaiting an operator decision/);
+    expect(await refusal(handle.executeUpdate(rejectConditionsUpdate, { args: [{}] }))).toMatch(/^NoDecisionPending: no loan offer is awaiting an operator decision/);
+    expect(await refusal(handle.executeUpdate(cancelLoanUpdate, { args: [{}] }))).toMatch(/^LoanNotCancellable: the loan cannot be canceled in status TO_REPAY/);
     expect(await historyLength(handle)).toBe(before);
     expect((await world.controls.inventory()).cancels).toBe(0);
 

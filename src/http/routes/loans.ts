@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DefactoClient } from '../../defacto/client';
 import { LOAN_STATUSES, type LoanStatus } from '../../domain/loan';
-import { LoanRequestSchema } from '../../domain/schemas';
-import { startLoan } from '../../loans/start-loan';
+import { LoanRequestSchema, type LoanRequest } from '../../domain/schemas';
+import { MissingCallerKeyError, startLoanOnce } from '../../loans/idempotent-start';
 import { runBatch } from '../../loans/batch';
 import {
   approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
@@ -67,6 +67,36 @@ const ListQuerySchema = z.strictObject({
 const NoQuery = z.strictObject({});
 const BatchQuerySchema = z.strictObject({ maxInFlight: z.coerce.number().int().min(1).max(256).default(16) });
 
+const CallerKeySchema = LoanRequestSchema.shape.requestReference.unwrap();
+
+/**
+ * The request with its caller key: `requestReference`, or the `Idempotency-Key` header (the same key
+ * when both are sent). @throws HttpProblem (400) when there is none, or two that differ
+ */
+function withCallerKey(body: LoanRequest, header: string | string[] | undefined): LoanRequest {
+  if (Array.isArray(header)) {
+    throw new HttpProblem('validation', { detail: 'Send one Idempotency-Key', invalidParams: [{ name: 'header.idempotency-key', reason: 'must be given once' }] });
+  }
+  if (header === undefined) {
+    if (body.requestReference) return body;
+    throw new HttpProblem('validation', {
+      detail: new MissingCallerKeyError().message,
+      invalidParams: [{ name: 'requestReference', reason: 'required (or an Idempotency-Key header): the caller key of this start' }],
+    });
+  }
+  const key = CallerKeySchema.safeParse(header);
+  if (!key.success) {
+    throw new HttpProblem('validation', { detail: 'The Idempotency-Key header is invalid', invalidParams: [{ name: 'header.idempotency-key', reason: key.error.issues[0]?.message ?? 'invalid' }] });
+  }
+  if (body.requestReference !== undefined && body.requestReference !== key.data) {
+    throw new HttpProblem('validation', {
+      detail: 'requestReference and the Idempotency-Key header name different keys',
+      invalidParams: [{ name: 'header.idempotency-key', reason: 'must equal requestReference when both are sent' }],
+    });
+  }
+  return { ...body, requestReference: key.data };
+}
+
 /** Links of a loan workflow: this API's resource and, when configured, the Temporal Web UI page. */
 function linksOf(options: LoanRoutesOptions, workflowId: string, runId: string): { self: string; ui: string | null } {
   const ns = encodeURIComponent(options.temporalClient.options.namespace);
@@ -89,7 +119,7 @@ async function runUpdate(
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     await handle.describe(); // Throws WorkflowNotFoundError (→ 404) when the workflow never existed.
-    throw new HttpProblem('refused', { detail: 'The loan workflow has already finished' });
+    throw new HttpProblem('refused', { detail: 'The loan workflow has already finished', extensions: { refusal: 'LoanLifecycleEnded' } });
   }
 }
 
@@ -100,13 +130,15 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
   app.post('/loans', async (request, reply) => {
     parseOrProblem(NoQuery, request.query, 'query');
     // Validated before anything starts: a refused body starts no workflow.
-    const loanRequest = parseOrProblem(LoanRequestSchema, request.body ?? {}, 'body');
-    const started = await startLoan(client, loanRequest, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey });
-    const links = linksOf(options, started.workflowId, started.runId);
+    const body = parseOrProblem(LoanRequestSchema, request.body ?? {}, 'body');
+    const loanRequest = withCallerKey(body, request.headers['idempotency-key']);
+    const start = await startLoanOnce(client, loanRequest, { taskQueue: options.taskQueue, searchTagKey: options.searchTagKey });
+    const links = linksOf(options, start.workflowId, start.runId);
+    // 202: started now; 200: this same request started it before (a retry), nothing new was started.
     return reply
-      .code(202)
+      .code(start.created ? 202 : 200)
       .header('location', links.self)
-      .send({ workflowId: started.workflowId, runId: started.runId, links });
+      .send({ workflowId: start.workflowId, runId: start.runId, created: start.created, links });
   });
 
   // One loan request per JSON line, each with its requestReference; bad lines are refused by number.
@@ -162,7 +194,7 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
     parseOrProblem(NoQuery, request.query, 'query');
     const progress = await client.workflow.getHandle(workflowId).query(progressQuery);
     const borrowerId = progress.borrower?.id;
-    if (!borrowerId) throw new HttpProblem('refused', { detail: 'The borrower is not registered yet' });
+    if (!borrowerId) throw new HttpProblem('refused', { detail: 'The borrower is not registered yet', extensions: { refusal: 'BorrowerNotRegistered' } });
     // Pre-signed and short-lived: fetched on every call, never stored, never logged, never cached.
     const borrower = await options.defacto.borrowers.get(borrowerId);
     const url = borrower.contract_s3_url;
