@@ -6,6 +6,7 @@
 import { spans, tracing } from './tracing-setup';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { PassThrough } from 'node:stream';
+import { randomUUID } from 'node:crypto';
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Client, Connection } from '@temporalio/client';
@@ -84,7 +85,7 @@ describe('one loan, one trace', () => {
     const response = await fetch(`${edge.url}/loans`, {
       method: 'POST', headers,
       body: JSON.stringify({
-        borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS' },
+        requestReference: `trace-${randomUUID()}`, borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS' },
         loan: { pollSchedule: { initialMs: 100, maxMs: 500, multiplier: 2, idleCheckMs: 500 } },
       }),
     });
