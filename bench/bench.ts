@@ -14,13 +14,13 @@ import type { BenchReport, MachineInfo, ParkedResult, RoundFigures, TargetCheck,
 import { ratio, round } from './lib/stats';
 import { parkedPhase } from './phases/parked';
 import { throughputResult } from './phases/merge';
-import { directPhase, temporalPhase, type PhaseRun } from './phases/throughput';
+import { baselinePhase, directPhase, temporalPhase, type PhaseRun } from './phases/throughput';
 
 /**
- * Order of the phases: the null loan first (a fresh server), the lifecycle, the lifecycle observed
- * (metrics and tracing on), then the direct baseline.
+ * Order of the phases: the null loan first (a fresh server), the baseline commit's lifecycle, the
+ * lifecycle, the lifecycle observed (metrics and tracing on), then the direct baseline.
  */
-const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'lifecycle', 'observed', 'direct'];
+const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'baseline', 'lifecycle', 'observed', 'direct'];
 
 /** Cores busy over the next `ms` milliseconds (whole machine), or null off Linux. */
 async function busyCores(ms = 2_000): Promise<number | null> {
@@ -77,10 +77,13 @@ function target(name: string, wanted: string, value: number | null, met: (v: num
 export function targetChecks(report: Pick<BenchReport, 'ratios'>): TargetCheck[] {
   const r = report.ratios;
   return [
-    target('loans/s ÷ null-loan workflows/s', '≥ 0.7', r.vsNullLoan, (v) => v >= 0.7),
+    target('loans/s ÷ null-loan workflows/s', '≥ 0.8', r.vsNullLoan, (v) => v >= 0.8),
     target('loans/s with metrics and tracing on ÷ off', '≥ 0.95', r.observedVsLifecycle, (v) => v >= 0.95),
-    target('Defacto calls per loan ÷ minimum', '≤ 1.2', r.callsVsMinimum, (v) => v <= 1.2),
+    target('Defacto calls per loan ÷ minimum', '≤ 1.1', r.callsVsMinimum, (v) => v <= 1.1),
     target('history events ÷ analytical minimum', '≤ 1.1', r.historyVsMinimum, (v) => v <= 1.1),
+    target('billable actions per loan (histories) ÷ baseline commit', '≤ 0.6', r.actionsVsBaseline, (v) => v <= 0.6),
+    target('billable actions per loan (server metric) ÷ baseline commit', '≤ 0.6', r.serverActionsVsBaseline, (v) => v <= 0.6),
+    target('Temporal server CPU ms per loan ÷ baseline commit', '≤ 0.6', r.serverCpuVsBaseline, (v) => v <= 0.6),
     target('worker RSS per parked loan (MB)', '≤ 1', r.workerRssPerParkedLoanMb, (v) => v <= 1),
     target('emulator headroom (all its work: window s ÷ emulator CPU s)', '≥ 20', r.emulatorHeadroom, (v) => v >= 20),
   ];
@@ -96,6 +99,10 @@ function ratios(phases: Partial<Record<ThroughputPhase, ThroughputResult>>, park
     vsNullLoan: ratio(lifecycle?.loansPerSecond, phases.null?.loansPerSecond),
     vsDirect: ratio(lifecycle?.loansPerSecond, phases.direct?.loansPerSecond),
     observedVsLifecycle: ratio(phases.observed?.loansPerSecond, lifecycle?.loansPerSecond),
+    actionsVsBaseline: ratio(lifecycle?.history?.actions.mean, phases.baseline?.history?.actions.mean),
+    serverActionsVsBaseline: ratio(lifecycle?.serverActions?.perLoan, phases.baseline?.serverActions?.perLoan),
+    serverCpuVsBaseline: ratio(lifecycle?.server?.cpuMsPerLoan, phases.baseline?.server?.cpuMsPerLoan),
+    actionsVsMinimum: lifecycle?.history?.actions.ratio ?? null,
     callsVsMinimum: lifecycle?.calls?.ratio ?? null,
     historyVsMinimum: lifecycle?.history?.ratio ?? null,
     emulatorHeadroom: lifecycle?.emulator?.headroom ?? null,
@@ -124,7 +131,9 @@ export async function runBench(options: BenchOptions, progress: ProgressSink = s
         for (const phase of PHASE_ORDER) {
           if (!options.phases.includes(phase)) continue;
           await waitForQuiet(options.waitQuietS, progress);
-          const run = phase === 'direct' ? await directPhase(env, options, progress, tag) : await temporalPhase(env, options, phase, progress, tag);
+          const run = phase === 'direct' ? await directPhase(env, options, progress, tag)
+            : phase === 'baseline' ? await baselinePhase(env, options, progress, tag)
+              : await temporalPhase(env, options, phase, progress, tag);
           (runs[phase] ??= []).push(run);
           figures[phase] = round((run.batch.count - run.batch.failed) / (run.batch.durationMs / 1000), 2);
         }

@@ -58,6 +58,8 @@ export interface DevServer {
   readonly metricsAddress: string;
   readonly pid: number;
   readonly logFile: string;
+  /** The server's Prometheus endpoint (`--metrics-port`), e.g. its `action` counter. */
+  readonly metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -204,6 +206,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     metricsAddress: `127.0.0.1:${metricsPort}`,
     pid,
     logFile,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     stop,
   };
 }

@@ -1,7 +1,7 @@
 /** Defacto calls per loan (from the emulator's stats) against the lifecycle's floor. */
 import type { Scenario } from '../../src/domain/loan';
 import { apiRoutes, type RouteStats } from './emulator-api';
-import { floorsOf, historyFloor } from './floors';
+import { actionFloor, floorsOf, historyFloor } from './floors';
 import type { HistorySummary } from './histories';
 import type { CallsReport, HistoryReport } from './report-types';
 import { ratio, round } from './stats';
@@ -40,7 +40,14 @@ export function historyReport(summary: HistorySummary, counts: Partial<Record<Sc
   const loans = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
   const minimum = floorPerWorkflow
     ?? Object.entries(counts).reduce((n, [s, k]) => n + historyFloor(s as Scenario) * k, 0) / loans;
+  const actionMinimum = Object.entries(counts).reduce((n, [s, k]) => n + actionFloor(s as Scenario) * k, 0) / loans;
   return {
+    actions: {
+      mean: summary.actions.mean,
+      minimum: round(actionMinimum, 1),
+      ratio: ratio(summary.actions.mean, actionMinimum),
+      meanByKind: summary.actions.meanByKind,
+    },
     mean: summary.mean,
     max: summary.max,
     minimum: round(minimum, 1),

@@ -15,6 +15,7 @@ import { webhookUrl } from '../../src/http/routes/webhooks';
 import { ensureWebhookSubscription } from '../../src/http/subscription';
 import { createLogger } from '../../src/logging';
 import { startStack, type WorkerChildReady } from '../../src/stack';
+import { startBaselineStack, type BaselineStack } from './baseline';
 import { countingClient, type CallCounts } from './counting-client';
 import type { BenchOptions } from './options';
 import { temporalServerPid } from './proc';
@@ -37,6 +38,8 @@ export interface BenchEnvironment {
   readonly workDir: string;
   /** The `temporal` process (not its watchdog shell), for CPU and memory readings; null on an existing Temporal. */
   readonly serverPid: number | null;
+  /** The dev server's metrics endpoint (its billable `action` counter); null on an existing Temporal. */
+  readonly serverMetricsUrl: string | null;
   readonly client: Client;
   readonly emulatorUrl: string;
   readonly emulatorPid: number;
@@ -52,6 +55,8 @@ export interface BenchEnvironment {
   startWorkers(mode: 'lifecycle' | 'null' | 'observed', taskQueue: string): Promise<WorkerChild[]>;
   /** Bytes of spans the `observed` workers exported to the run's OTLP receiver so far. */
   otlpBytes(): number;
+  /** The baseline commit's edge and client (started at the first call, stopped by close()). */
+  baseline(): Promise<BaselineStack>;
   close(options?: { keepWorkDir?: boolean }): Promise<void>;
 }
 
@@ -110,10 +115,12 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
       edgeCalls.clear();
     }
     const devServer = stack.temporal.devServer;
+    let baseline: Promise<BaselineStack> | undefined;
     return {
       runId,
       workDir,
       serverPid: devServer ? temporalServerPid(devServer.pid) : null,
+      serverMetricsUrl: devServer?.metricsUrl ?? null,
       client: stack.client,
       emulatorUrl: emulator.url,
       emulatorPid: emulator.pid ?? process.pid,
@@ -143,7 +150,20 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
         return set.workers.map((w) => ({ pid: w.pid, ready: w.ready!, stop }));
       },
       otlpBytes: () => receivedOtlpBytes,
+      baseline() {
+        baseline ??= startBaselineStack({
+          commit: options.baselineCommit,
+          temporalAddress: stack.temporal.address,
+          childEnv: stack.temporal.childEnv,
+          client: stack.client,
+          emulatorUrl: emulator.url,
+          apiKey: `bench-${runId}-baseline`,
+          webhooks: options.webhooks,
+        }, progress);
+        return baseline;
+      },
       async close(closeOptions = {}) {
+        if (baseline) await (await baseline.catch(() => null))?.stop();
         if (receiver) await new Promise((r) => receiver?.server.close(r));
         await stack.stop();
         if (!closeOptions.keepWorkDir) rmSync(workDir, { recursive: true, force: true });

@@ -43,6 +43,8 @@ export interface ShapeFloor {
   readonly extraWorkflowTasks?: number;
   /** Timer and signal events of the path. */
   readonly otherEvents?: number;
+  /** Billable timers and signals of the path (TimerStarted, WorkflowExecutionSignaled). */
+  readonly otherActions?: number;
 }
 
 /** Generated borrower and invoice, `auto_validate`: register, sign, read READY, then three reads at once, then request and poll. */
@@ -66,6 +68,7 @@ export const SHAPE_FLOORS: Readonly<Record<Scenario, ShapeFloor>> = {
     upserts: 8,
     extraWorkflowTasks: 1,
     otherEvents: 3,
+    otherActions: 2,
   },
   FAIL: { rounds: [...PREFIX, ['listPayments']], upserts: 7 },
   REJECT: { rounds: PREFIX, upserts: 7 },
@@ -87,6 +90,15 @@ export function historyFloor(scenario: Scenario): number {
   const activities = rounds.reduce((n, round) => n + round.length, 0);
   const workflowTasks = rounds.length + extraWorkflowTasks + 1;
   return 1 + 3 * workflowTasks + 3 * activities + upserts + otherEvents + 1;
+}
+
+/**
+ * Minimum billable actions of one loan of `scenario` (Temporal Cloud's count): the start, one per
+ * activity, one per search-attribute upsert, the path's timers and signals. Workflow tasks are free.
+ */
+export function actionFloor(scenario: Scenario): number {
+  const { rounds, upserts, otherActions = 0 } = SHAPE_FLOORS[scenario];
+  return 1 + rounds.reduce((n, round) => n + round.length, 0) + upserts + otherActions;
 }
 
 /**

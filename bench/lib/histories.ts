@@ -4,6 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { actionsOfHistory, noActions, totalActions, ACTION_KINDS, type ActionKind } from './actions';
 import { runPool } from './pool';
 import { mean, round } from './stats';
 
@@ -29,6 +30,8 @@ export interface HistorySummary {
   readonly mean: number;
   readonly max: number;
   readonly meanByKind: Record<EventKind, number>;
+  /** Billable actions the histories show (bench/lib/actions.ts): mean per workflow, and by kind. */
+  readonly actions: { readonly mean: number; readonly meanByKind: Record<ActionKind, number> };
 }
 
 /** Fetches every history (`concurrency` at a time) and summarises the event counts. */
@@ -37,7 +40,7 @@ export async function historySummary(client: Client, workflowIds: readonly strin
     const history = await client.workflow.getHandle(workflowIds[i] ?? '').fetchHistory();
     const byKind: Record<EventKind, number> = { workflowTask: 0, activity: 0, timer: 0, signal: 0, upsert: 0, other: 0 };
     for (const event of history.events ?? []) byKind[kindOf(event.eventType)] += 1;
-    return { total: history.events?.length ?? 0, byKind };
+    return { total: history.events?.length ?? 0, byKind, actions: actionsOfHistory(history.events ?? []) };
   });
   const ok = settled.flatMap((s) => (s.ok ? [s.value] : []));
   const kinds: EventKind[] = ['workflowTask', 'activity', 'timer', 'signal', 'upsert', 'other'];
@@ -46,5 +49,9 @@ export async function historySummary(client: Client, workflowIds: readonly strin
     mean: round(mean(ok.map((h) => h.total)), 1),
     max: Math.max(0, ...ok.map((h) => h.total)),
     meanByKind: Object.fromEntries(kinds.map((k) => [k, round(mean(ok.map((h) => h.byKind[k])), 1)])) as Record<EventKind, number>,
+    actions: {
+      mean: round(mean(ok.map((h) => totalActions(h.actions))), 2),
+      meanByKind: { ...noActions(), ...Object.fromEntries(ACTION_KINDS.map((k) => [k, round(mean(ok.map((h) => h.actions[k])), 2)])) },
+    },
   };
 }

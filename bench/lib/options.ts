@@ -12,11 +12,12 @@ import { WEBHOOK_EVENT_SETS, type WebhookEventSet } from './webhook-events';
 import { DEFAULT_TUNING, type WorkerTuning } from './tuning';
 
 /**
- * The measured runs: the lifecycle, the two baselines, and `observed` (the lifecycle with the workers'
- * metrics endpoint scraped and OpenTelemetry tracing exported over OTLP; opt-in).
+ * The measured runs: the lifecycle, the two baselines, `observed` (the lifecycle with the workers'
+ * metrics endpoint scraped and OpenTelemetry tracing exported over OTLP; opt-in) and the same lifecycle
+ * at an earlier commit (`baseline`: its worker and HTTP edge, bench/lib/baseline.ts; opt-in).
  */
-export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct', 'observed'] as const;
-/** The phases run when `--phases` is not given. */
+export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct', 'observed', 'baseline'] as const;
+/** The phases run unless `--phases` says otherwise. */
 export const DEFAULT_PHASES: readonly ThroughputPhase[] = ['lifecycle', 'null', 'direct'];
 /** One of {@link THROUGHPUT_PHASES}. */
 export type ThroughputPhase = (typeof THROUGHPUT_PHASES)[number];
@@ -44,6 +45,8 @@ export interface BenchOptions {
   /** Loans of the parked run (0: none). */
   readonly parked: number;
   readonly phases: readonly ThroughputPhase[];
+  /** The commit of the `baseline` phase (default: the upgrade test's, test/upgrade/baseline-commit). */
+  readonly baselineCommit?: string | undefined;
   /** Worker processes serving the task queue. */
   readonly workers: number;
   readonly tuning: WorkerTuning;
@@ -90,7 +93,8 @@ export const BENCH_COMMAND = {
     loans: text('N', 'loans per throughput phase (default 200; 0 with --parked alone)'),
     concurrency: text('C', 'most loans in flight at once (default 20)'),
     warmup: text('W', 'unmeasured loans first in each phase (default C)'),
-    phases: text('LIST', 'lifecycle,null,direct,observed (default lifecycle,null,direct; observed = lifecycle with metrics and tracing on)'),
+    phases: text('LIST', 'lifecycle,null,direct,observed,baseline (default lifecycle,null,direct; observed = lifecycle with metrics and tracing on)'),
+    'baseline-commit': text('SHA', 'commit of the baseline phase (default test/upgrade/baseline-commit); implies the phase'),
     rounds: text('R', 'run each phase R times, interleaved; figures pool the rounds (default 1)'),
     webhooks: text('on|off', 'Defacto webhooks to the HTTP edge (default on)'),
     'webhook-events': text('SET', 'all|loan|actionable: event types subscribed (default all, as in production)'),
@@ -151,12 +155,15 @@ export function benchOptionsOf(v: Values<typeof BENCH_COMMAND>): BenchOptions & 
       ...given(bundle && bundle === 'prebuilt', 'prebuiltBundle'),
       ...given(choiceOption('webhook-events', v['webhook-events'], WEBHOOK_EVENT_SETS), 'webhookEvents'),
       ...given(integerOption('wait-quiet', v['wait-quiet'], 0), 'waitQuietS'),
+      ...given(v['baseline-commit'], 'baselineCommit'),
       json: v.json,
       temporal: v.temporal,
     }),
     quiet: v.quiet ?? false,
   };
   if (options.loans === 0 && options.parked === 0) throw new UsageError('nothing to run: give --loans N and/or --parked N');
+  if (options.baselineCommit !== undefined && !/^[0-9a-f]{7,40}$/.test(options.baselineCommit)) throw new UsageError('--baseline-commit must be a commit sha');
+  if (options.baselineCommit !== undefined && !options.phases.includes('baseline')) return { ...options, phases: [...options.phases, 'baseline'] };
   if (options.parked > 0 && !options.webhooks) throw new UsageError('--parked needs --webhooks on (a Defacto event wakes a parked loan)');
   return options;
 }

@@ -25,6 +25,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 const PHASE_NAMES = {
   lifecycle: 'lifecycle (Temporal + emulator)', null: 'null loan (Temporal, no-op activities)', direct: 'direct (no Temporal)',
   observed: 'lifecycle, worker metrics + tracing on',
+  baseline: 'baseline commit (its worker and edge)',
 } as const;
 
 function throughputTable(phases: readonly ThroughputResult[]): string {
@@ -65,6 +66,20 @@ function historyLine(label: string, h: NonNullable<ThroughputResult['history']>)
   return `${label}: mean ${n(h.mean, 1)}, max ${h.max}, minimum ${n(h.minimum, 0)}, ratio ${n(h.ratio)} (mean per kind: ${kinds})`;
 }
 
+function actionsLine(p: ThroughputResult): string {
+  const h = p.history;
+  const parts: string[] = [];
+  if (h) {
+    const kinds = Object.entries(h.actions.meanByKind).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    parts.push(`from the histories ${n(h.actions.mean)} per loan, minimum ${n(h.actions.minimum, 0)}, ratio ${n(h.actions.ratio)} (${kinds})`);
+  }
+  if (p.serverActions) {
+    const types = Object.entries(p.serverActions.byTypePerLoan).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    parts.push(`server \`action\` metric ${n(p.serverActions.perLoan)} per loan (${types})`);
+  }
+  return parts.length > 0 ? `Billable actions, ${p.phase}: ${parts.join('; ')}` : '';
+}
+
 /** Renders the whole report. */
 export function renderMarkdown(report: BenchReport): string {
   const o = report.options;
@@ -79,20 +94,21 @@ export function renderMarkdown(report: BenchReport): string {
     + ` scenarios ${o.scenarios}, dev server ${o.db === 'memory' ? 'SQLite in memory' : 'SQLite file (WAL)'} (${o.server} profile), ${o.workers} worker process(es),`
     + ` ${describeTuning(o.tuning)}, bundle ${o.prebuiltBundle ? 'prebuilt once' : 'built per worker'}; ${report.durationS} s in all.`,
   );
-  const phases = (['lifecycle', 'observed', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
+  const phases = (['lifecycle', 'observed', 'baseline', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
   if (phases.length > 0) {
     out.push('### Throughput (same loans, same concurrency)');
     out.push(throughputTable(phases));
-    for (const p of phases) if (p.calls && p.phase === 'lifecycle') out.push(callsTable(p));
+    for (const p of phases) if (p.calls && (p.phase === 'lifecycle' || p.phase === 'baseline')) out.push(callsTable(p));
     for (const p of phases) if (p.history) out.push(historyLine(`History events per workflow, ${p.phase}`, p.history));
+    for (const p of phases) if (p.history || p.serverActions) out.push(actionsLine(p));
     const lifecycle = report.phases.lifecycle;
     if (lifecycle?.emulator) {
       out.push(`Emulator during the lifecycle run: ${lifecycle.emulator.requests} requests, ${n(lifecycle.emulator.requestsPerSecond, 1)} req/s, `
         + `${n(lifecycle.emulator.cpuSeconds)} CPU s → headroom ${n(lifecycle.emulator.headroom, 1)}× (window seconds ÷ emulator CPU seconds).`);
     }
     if (report.perRound.length > 1) {
-      out.push(`Per round (loans/s lifecycle / null / direct → lifecycle ÷ null): ${report.perRound
-        .map((r) => `${n(r.loansPerSecond.lifecycle)} / ${n(r.loansPerSecond.null)} / ${n(r.loansPerSecond.direct)} → ${n(r.vsNullLoan)}`)
+      out.push(`Per round (loans/s lifecycle / null / direct / baseline → lifecycle ÷ null): ${report.perRound
+        .map((r) => `${n(r.loansPerSecond.lifecycle)} / ${n(r.loansPerSecond.null)} / ${n(r.loansPerSecond.direct)} / ${n(r.loansPerSecond.baseline)} → ${n(r.vsNullLoan)}`)
         .join('; ')}.`);
     }
     for (const p of phases) if (p.failureExamples.length > 0) out.push(`Failures (${p.phase}): ${p.failureExamples.join(' / ')}`);

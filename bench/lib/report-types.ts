@@ -1,4 +1,5 @@
 /** The benchmark report, as written to JSON (and rendered as markdown by bench/lib/markdown.ts). */
+import type { ActionKind, ServerActions } from './actions';
 import type { EventKind } from './histories';
 import type { BenchOptions, ThroughputPhase } from './options';
 import type { Distribution } from './stats';
@@ -34,6 +35,14 @@ export interface HistoryReport {
   readonly minimum: number;
   readonly ratio: number | null;
   readonly meanByKind: Record<EventKind, number>;
+  /** Billable actions per workflow from the histories, against the floor of the shape (bench/lib/floors.ts). */
+  readonly actions: { readonly mean: number; readonly minimum: number; readonly ratio: number | null; readonly meanByKind: Record<ActionKind, number> };
+}
+
+/** The server's own `action` metric over a window, per loan (null on a Temporal without the metric). */
+export interface ServerActionsReport {
+  readonly perLoan: number;
+  readonly byTypePerLoan: ServerActions;
 }
 
 /** The emulator's side of a window. */
@@ -64,6 +73,8 @@ export interface ThroughputResult {
   readonly calls: CallsReport | null;
   /** Null for the direct baseline (no workflows). */
   readonly history: HistoryReport | null;
+  /** The server's action metric over the window (null: direct baseline, or no metrics endpoint). */
+  readonly serverActions: ServerActionsReport | null;
   /** Null for the direct baseline (no worker: its CPU is the bench process's). */
   readonly worker: (ResourceUse & { readonly processes: number; readonly startupMs: number | null }) | null;
   readonly server: ResourceUse | null;
@@ -150,6 +161,12 @@ export interface BenchReport {
     readonly vsDirect: number | null;
     /** Loans/s with the workers' metrics and tracing on ÷ off (the `observed` phase ÷ the lifecycle). */
     readonly observedVsLifecycle: number | null;
+    /** Lifecycle ÷ the baseline commit's lifecycle, same run: billable actions (histories, server metric), server CPU per loan. */
+    readonly actionsVsBaseline: number | null;
+    readonly serverActionsVsBaseline: number | null;
+    readonly serverCpuVsBaseline: number | null;
+    /** Billable actions per loan ÷ the floor of the shape. */
+    readonly actionsVsMinimum: number | null;
     readonly callsVsMinimum: number | null;
     readonly historyVsMinimum: number | null;
     /** Emulator capacity for all its work (requests and webhook deliveries) ÷ what the lifecycle asked of it. */

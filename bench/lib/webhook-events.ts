@@ -4,7 +4,7 @@
  * smaller subscription would save (signals, history events, the router's reads for payment events).
  */
 import type { WebhookEventType } from '../../src/defacto/wire';
-import { LIFECYCLE_EVENT_TYPES } from '../../src/http/subscription';
+import { ACTIONABLE_EVENT_TYPES, LIFECYCLE_EVENT_TYPES } from '../../src/http/subscription';
 
 /** Subscription choices. */
 export const WEBHOOK_EVENT_SETS = ['all', 'loan', 'actionable'] as const;
@@ -23,6 +23,6 @@ export function eventTypesOf(set: WebhookEventSet): readonly WebhookEventType[] 
     case 'loan':
       return LIFECYCLE_EVENT_TYPES.filter((type) => type.startsWith('Loan.'));
     case 'actionable':
-      return ['Loan.TO_VALIDATE', 'Loan.TO_REPAY', 'Loan.CLOSED', 'Loan.DECLINED', 'Loan.CANCELED', 'Loan.ISSUE_DETECTED', 'Loan.DELETED'];
+      return ACTIONABLE_EVENT_TYPES;
   }
 }

@@ -4,6 +4,7 @@
  * and histories are pooled, peaks take the maximum.
  */
 import type { Scenario } from '../../src/domain/loan';
+import { ACTION_KINDS, totalActions, type ActionKind, type ServerActions } from '../lib/actions';
 import { callsReport, historyReport } from '../lib/calls';
 import { totalRequests, type RouteStats } from '../lib/emulator-api';
 import type { EventKind, HistorySummary } from '../lib/histories';
@@ -56,6 +57,10 @@ function pooledHistory(all: readonly HistorySummary[]): HistorySummary {
     mean: weighted((h) => h.mean),
     max: Math.max(0, ...all.map((h) => h.max)),
     meanByKind: Object.fromEntries(kinds.map((k) => [k, weighted((h) => h.meanByKind[k])])) as Record<EventKind, number>,
+    actions: {
+      mean: weighted((h) => h.actions.mean),
+      meanByKind: Object.fromEntries(ACTION_KINDS.map((k) => [k, weighted((h) => h.actions.meanByKind[k])])) as Record<ActionKind, number>,
+    },
   };
 }
 
@@ -65,6 +70,18 @@ function resource(cpuSeconds: number | null, peakRssMb: number | null, loans: nu
     cpuMsPerLoan: cpuSeconds === null ? null : round((cpuSeconds * 1000) / Math.max(1, loans), 2),
     cores: cpuSeconds === null ? null : ratio(cpuSeconds, seconds),
     peakRssMb: peakRssMb === null ? null : round(peakRssMb, 1),
+  };
+}
+
+/** The server's actions of several windows, per loan (null when any window could not read them). */
+function serverActionsPerLoan(all: readonly (ServerActions | null)[], loans: number): ThroughputResult['serverActions'] {
+  if (all.length === 0 || all.some((a) => a === null)) return null;
+  const byType: ServerActions = {};
+  for (const a of all) for (const [type, v] of Object.entries(a ?? {})) byType[type] = (byType[type] ?? 0) + v;
+  const perLoan = (v: number): number => round(v / Math.max(1, loans), 2);
+  return {
+    perLoan: perLoan(totalActions(byType)),
+    byTypePerLoan: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map(([t, v]) => [t, perLoan(v)])),
   };
 }
 
@@ -99,6 +116,7 @@ export function throughputResult(runs: readonly PhaseRun[], options: BenchOption
     latencyMs: distribution(runs.flatMap((r) => r.batch.latenciesMs)),
     calls: stats ? callsReport(stats, counts, edge) : null,
     history: histories.length > 0 ? historyReport(pooledHistory(histories), counts) : null,
+    serverActions: first.phase === 'direct' ? null : serverActionsPerLoan(runs.map((r) => r.serverActions), loans),
     worker: first.workers > 0
       ? {
           ...resource(readings.workerCpuSeconds, readings.workerPeakRssMb, loans, readings.seconds),

@@ -12,6 +12,7 @@ import { directLoan, plainActivities } from '../direct-loan';
 import { emulatorStats, pendingWebhookDeliveries, resetEmulatorStats, type RouteStats } from '../lib/emulator-api';
 import type { BenchEnvironment, WorkerChild } from '../lib/environment';
 import { totalCalls } from '../lib/counting-client';
+import { readServerActions, serverActionsBetween, type ServerActions } from '../lib/actions';
 import { historySummary, type HistorySummary } from '../lib/histories';
 import { runLoans, type LoanBatch, type LoanRunner } from '../lib/loan-run';
 import { loanRequest, scenarioFor } from '../lib/loan-requests';
@@ -29,6 +30,8 @@ export interface PhaseRun {
   /** Defacto calls the HTTP edge made in the window (null without webhooks). */
   readonly edgeCalls: number | null;
   readonly history: HistorySummary | null;
+  /** The server's billable actions of the window, by type (null: not readable, or the direct baseline). */
+  readonly serverActions: ServerActions | null;
   readonly workers: number;
   readonly workerStartupMs: number | null;
 }
@@ -73,6 +76,7 @@ export async function temporalPhase(
     const edgeBefore = env.edgeCalls ? totalCalls(env.edgeCalls) : null;
 
     const ids: string[] = [];
+    const actionsBefore = await readServerActions(env.serverMetricsUrl, env.client.options.namespace);
     const close = openWindow({ workers: workers.map((w) => w.pid), server: env.serverPid, emulator: defacto ? env.emulatorPid : null });
     const batch = await runLoans(options.loans, options.concurrency, temporalRunner(env, options, taskQueue, prefix, ids), progress, label);
     const readings = close();
@@ -85,15 +89,58 @@ export async function temporalPhase(
       routeStats = await emulatorStats(env.emulatorUrl);
       edgeCalls = env.edgeCalls && edgeBefore !== null ? totalCalls(env.edgeCalls) - edgeBefore : null;
     }
+    // After the webhook drain: the signals of late deliveries belong to the window.
+    const serverActions = serverActionsBetween(actionsBefore, await readServerActions(env.serverMetricsUrl, env.client.options.namespace));
     progress.log(`${label}: fetching ${ids.filter(Boolean).length} histories`);
     const history = await historySummary(env.client, ids.filter(Boolean));
     const startup = workers.map((w) => Number(w.ready.startupMs));
     return {
-      phase: mode, batch, readings, routeStats, edgeCalls, history,
+      phase: mode, batch, readings, routeStats, edgeCalls, history, serverActions,
       workers: workers.length, workerStartupMs: startup.length > 0 ? Math.max(...startup) : null,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+/**
+ * The lifecycle at the baseline commit (bench/lib/baseline.ts): its worker and HTTP edge, loans started
+ * without payload encryption, the same loans and concurrency; the emulator counts every call (the
+ * baseline edge's reads are not split out).
+ */
+export async function baselinePhase(env: BenchEnvironment, options: BenchOptions, progress: ProgressSink, roundTag = ''): Promise<PhaseRun> {
+  const baseline = await env.baseline();
+  const label = `baseline ${baseline.commit.slice(0, 8)}${roundTag}`;
+  const taskQueue = `bench-${env.runId}-baseline${roundTag.replace(/\W+/g, '-')}`;
+  const prefix = `${env.runId}-baseline${roundTag.replace(/\W+/g, '')}`;
+  progress.log(`${label}: starting its worker (it bundles its own workflows)`);
+  const worker = await baseline.startWorker(taskQueue);
+  const runner = (p: string, ids: string[]): LoanRunner => async (index) => {
+    const request = loanRequest(`${p}-${index}`, scenarioFor(options.scenarios, index));
+    const started = await startLoan(baseline.client, request, { taskQueue });
+    ids[index] = started.workflowId;
+    return started.handle.result();
+  };
+  try {
+    if (options.warmup > 0) await runLoans(options.warmup, options.concurrency, runner(`${prefix}-w`, []), progress, `${label} warm-up`);
+    if (options.webhooks) await drainWebhooks(env);
+    await resetEmulatorStats(env.emulatorUrl);
+    const ids: string[] = [];
+    const actionsBefore = await readServerActions(env.serverMetricsUrl, env.client.options.namespace);
+    const close = openWindow({ workers: [worker.pid], server: env.serverPid, emulator: env.emulatorPid });
+    const batch = await runLoans(options.loans, options.concurrency, runner(prefix, ids), progress, label);
+    const readings = close();
+    if (options.webhooks) await drainWebhooks(env);
+    const routeStats = await emulatorStats(env.emulatorUrl);
+    const serverActions = serverActionsBetween(actionsBefore, await readServerActions(env.serverMetricsUrl, env.client.options.namespace));
+    progress.log(`${label}: fetching ${ids.filter(Boolean).length} histories`);
+    const history = await historySummary(env.client, ids.filter(Boolean));
+    return {
+      phase: 'baseline', batch, readings, routeStats, edgeCalls: null, history, serverActions,
+      workers: 1, workerStartupMs: worker.startupMs,
+    };
+  } finally {
+    await worker.stop();
   }
 }
 
@@ -113,7 +160,7 @@ export async function directPhase(env: BenchEnvironment, options: BenchOptions, 
   const batch = await runLoans(options.loans, options.concurrency, runner(prefix), progress, `direct${roundTag}`);
   const readings = close();
   return {
-    phase: 'direct', batch, readings, routeStats: await emulatorStats(env.emulatorUrl), edgeCalls: null, history: null,
+    phase: 'direct', batch, readings, routeStats: await emulatorStats(env.emulatorUrl), edgeCalls: null, history: null, serverActions: null,
     workers: 0, workerStartupMs: null,
   };
 }

@@ -8,10 +8,12 @@ import { Context } from '@temporalio/activity';
 /** How often a running activity heartbeats; the activity options' `heartbeatTimeout` is a few of these. */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
 
-/** Wraps an activity so it heartbeats every {@link HEARTBEAT_INTERVAL_MS} until it settles. */
+/** Wraps an activity so it heartbeats every {@link HEARTBEAT_INTERVAL_MS} until it settles (not when run as a local activity). */
 export function withHeartbeat<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A): Promise<R> => {
     const context = Context.current();
+    // A local activity has no server-side heartbeat (its workflow task heartbeats instead).
+    if (context.info.isLocal) return fn(...args);
     const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
     try {
       return await fn(...args);

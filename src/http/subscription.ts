@@ -14,6 +14,17 @@ export const LIFECYCLE_EVENT_TYPES: readonly WebhookEventType[] = [
   'Payment.SCHEDULED', 'Payment.INSTRUCTED', 'Payment.IN_TRANSIT', 'Payment.PAID', 'Payment.CANCELED', 'Payment.FAILED',
 ];
 
+/**
+ * The events the edge signals to a workflow: the loan statuses after which the workflow acts or stops
+ * (review the offer, wait for the repayment, finish). The others are acknowledged and dropped: the
+ * statuses before the offer and between validation and disbursement change nothing the workflow waits
+ * for (its next poll publishes them), and every payment status change is followed by the loan event that
+ * matters (TO_REPAY, CLOSED, ISSUE_DETECTED). The subscription itself stays {@link LIFECYCLE_EVENT_TYPES}.
+ */
+export const ACTIONABLE_EVENT_TYPES: readonly WebhookEventType[] = [
+  'Loan.TO_VALIDATE', 'Loan.TO_REPAY', 'Loan.CLOSED', 'Loan.DECLINED', 'Loan.CANCELED', 'Loan.ISSUE_DETECTED', 'Loan.DELETED',
+];
+
 /** Name of subscriptions this project creates. */
 export const SUBSCRIPTION_NAME = 'defacto-temporal-lending';
 

@@ -1,8 +1,11 @@
 /**
  * Routes a Defacto webhook event to the workflow that owns its loan, as a `defactoEventSignal`. The
  * event is only a hint: the workflow re-reads the loan itself, ignores events it has seen and never
- * moves its state backwards, so duplicates and out-of-order deliveries are harmless here. A redelivery
- * of an event signalled moments ago is acknowledged without signalling again (one history event saved).
+ * moves its state backwards, so duplicates and out-of-order deliveries are harmless here. Only the
+ * events the workflow acts on are signalled (`ACTIONABLE_EVENT_TYPES`): each signal is a billable
+ * action, a history event and usually a workflow task, so the rest are acknowledged without a signal
+ * and without reading anything from Defacto. A redelivery of an event signalled moments ago is
+ * acknowledged without signalling again (one history event saved).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -13,6 +16,7 @@ import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEven
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
 import type { EdgeMetrics } from './observability';
+import { ACTIONABLE_EVENT_TYPES } from './subscription';
 
 /**
  * The `metadata` key under which the lifecycle's `requestLoan` activity stores the owning workflow ID
@@ -28,6 +32,8 @@ export type RoutingOutcome =
   | 'deduplicated'
   /** Not a loan or payment event, or one that names no loan: nothing to do. */
   | 'ignored'
+  /** A loan or payment event the workflow does not act on (not in `ACTIONABLE_EVENT_TYPES`): not signalled. */
+  | 'not_actionable'
   /** Defacto does not know the loan, or the loan was not created by a workflow of ours. */
   | 'unknown_loan'
   /** The loan names a workflow that does not exist (any more) or has finished. */
@@ -126,6 +132,8 @@ async function targetOf(defacto: DefactoClient, event: WebhookEvent): Promise<Ta
   return 'ignored';
 }
 
+const ACTIONABLE: ReadonlySet<string> = new Set(ACTIONABLE_EVENT_TYPES);
+
 /**
  * Signals the owning workflow of a loan or payment event and says what happened. Throws only on
  * failures worth a redelivery (Temporal or Defacto unavailable); the caller then answers 5xx.
@@ -138,6 +146,10 @@ export async function routeDefactoEvent(deps: WebhookRouterDeps, event: WebhookE
 
 async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: Date): Promise<RoutingResult> {
   const log = deps.logger.child({ eventType: event.event_type, entityId: event.id });
+  if ((event.entity_type === 'loan' || event.entity_type === 'payment') && !ACTIONABLE.has(event.event_type)) {
+    log.debug('webhook event the workflow does not act on: acknowledged');
+    return { outcome: 'not_actionable' };
+  }
   const target = await targetOf(deps.defacto, event);
   if (typeof target === 'string') {
     if (target === 'unknown_loan') log.info('webhook event for a loan Defacto does not know: acknowledged');

@@ -112,7 +112,7 @@ describe('events nobody owns are acknowledged', () => {
     expect(await outcomeOf(await deliver({
       entity_type: 'payment', transition_name: null, status: 'PAID', timestamp: now, id: randomUUID(), event_type: 'Payment.PAID',
       entity_state: { related_to: { loans: [{ loan_id: randomUUID(), amount: 100, payment_type: 'LOAN_PAYMENT' }] } },
-    }))).toBe('unknown_loan');
+    }))).toBe('not_actionable');
     expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'CLOSED', now, `loan-ref-gone-${randomUUID()}`)))).toBe('unknown_workflow');
     expect(await outcomeOf(await deliver({
       entity_type: 'invoice', transition_name: 'SUBMIT', status: 'SUBMITTED', timestamp: now, id: randomUUID(),
@@ -152,10 +152,12 @@ describe('routing to the owning workflow', () => {
     for (const [body, outcome] of [
       [loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId), 'signalled'],
       [loanEvent(loanId, 'TO_VALIDATE', stamp, workflowId), 'deduplicated'], // a redelivery: no second signal
-      [loanEvent(loanId, 'PENDING_VALIDATION', stamp, workflowId), 'signalled'], // out of order
+      [loanEvent(loanId, 'CANCELED', '2020-01-01T00:00:00.000Z', workflowId), 'signalled'], // out of order: an old event
     ] as const) {
       expect(await outcomeOf(await deliver(body))).toBe(outcome);
     }
+    // A status the workflow does not act on is acknowledged without a signal.
+    expect(await outcomeOf(await deliver(loanEvent(loanId, 'PENDING_VALIDATION', stamp, workflowId)))).toBe('not_actionable');
     const seen = await eventually(async () => {
       const p = await progressOverHttp(stack, workflowId);
       expect(p.eventsSeen).toBe(waiting.eventsSeen + 2);
@@ -178,12 +180,15 @@ describe('routing to the owning workflow', () => {
     expect(getLoanPollsBetween(events, before, afterOld)).toBe(0);
     expect(getLoanPollsBetween(events, afterOld, events.length)).toBe(1);
 
-    // A payment event of the loan reaches the same workflow.
+    // A payment event of the loan is acknowledged without reading the loan or signalling: the loan event
+    // that follows it (TO_REPAY, CLOSED, ISSUE_DETECTED) is the one the workflow acts on.
+    const historyBefore = (await historyOf(workflowId)).length;
     expect(await outcomeOf(await deliver({
       entity_type: 'payment', transition_name: null, status: 'SCHEDULED', timestamp: new Date().toISOString(), id: randomUUID(),
       event_type: 'Payment.SCHEDULED',
       entity_state: { related_to: { loans: [{ loan_id: loanId, amount: 100, payment_type: 'LOAN_PAYMENT' }] } },
-    }))).toBe('signalled');
+    }))).toBe('not_actionable');
+    expect((await historyOf(workflowId)).length).toBe(historyBefore);
     await stack.api(`/loans/${workflowId}/cancel`, { method: 'POST' });
   });
 

@@ -262,7 +262,7 @@ export function validWebhookEvent(workflowId: string, loanId: string): fc.Arbitr
     status: fc.constantFrom('VALIDATED', 'TO_REPAY', 'CLOSED'),
     timestamp: iso,
     id: fc.constant(loanId),
-    event_type: fc.constantFrom('Loan.VALIDATED', 'Loan.TO_REPAY', 'Loan.CLOSED'),
+    event_type: fc.constantFrom('Loan.TO_VALIDATE', 'Loan.TO_REPAY', 'Loan.CLOSED'),
     entity_state: fc.constant({ id: loanId, status: 'VALIDATED', metadata: { workflow_id: workflowId } }),
   });
 }

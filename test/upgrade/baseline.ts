@@ -99,9 +99,21 @@ const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
 
 /** Starts `src/worker.ts` of the baseline tree in a child process. */
 export function startBaselineWorker(options: BaselineWorkerOptions): BaselineWorker {
+  return startBaselineProcess(options, 'src/worker.ts');
+}
+
+/**
+ * Starts an entry point of the baseline tree (`src/worker.ts`, `src/http/server.ts`) with `--emulator-url`,
+ * configured by the environment like a deployed process; `env` adds variables (HTTP_PORT, WEBHOOK_TOKEN…).
+ */
+export function startBaselineProcess(
+  options: BaselineWorkerOptions,
+  entry: string,
+  env: Readonly<Record<string, string>> = {},
+): BaselineWorker & { readonly pid: number | undefined } {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', EXIT_WITH_PARENT, 'src/worker.ts', '--emulator-url', options.emulatorUrl],
+    ['--import', 'tsx', '--import', EXIT_WITH_PARENT, entry, '--emulator-url', options.emulatorUrl],
     {
       cwd: options.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,6 +125,7 @@ export function startBaselineWorker(options: BaselineWorkerOptions): BaselineWor
         TEMPORAL_TASK_QUEUE: options.taskQueue,
         DEFACTO_API_KEY: options.apiKey,
         LOG_LEVEL: 'warn',
+        ...env,
       },
     },
   );
@@ -126,6 +139,7 @@ export function startBaselineWorker(options: BaselineWorkerOptions): BaselineWor
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
   });
   return {
+    pid: child.pid,
     identity: `${child.pid ?? 'unknown'}@${hostname()}`,
     output: () => output,
     exited,
