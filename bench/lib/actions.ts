@@ -12,9 +12,12 @@ const EventType = proto.temporal.api.enums.v1.EventType;
 
 /** Kinds of billable actions a history shows. */
 export const ACTION_KINDS = [
-  'workflowStarted', 'activity', 'localActivity', 'timer', 'signal', 'update', 'upsert', 'childWorkflow', 'other',
+  'workflowStarted', 'activity', 'markers', 'timer', 'signal', 'update', 'upsert', 'childWorkflow', 'other',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/** The search attribute the SDK upserts for `patched()`; not billed. */
+const VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
 
 /** Zero of every kind. */
 export function noActions(): Record<ActionKind, number> {
@@ -25,11 +28,10 @@ export function noActions(): Record<ActionKind, number> {
 export interface ActionEvent {
   readonly eventType?: number | null;
   readonly activityTaskStartedEventAttributes?: { readonly attempt?: number | null } | null;
-  readonly markerRecordedEventAttributes?: { readonly markerName?: string | null } | null;
+  readonly upsertWorkflowSearchAttributesEventAttributes?: {
+    readonly searchAttributes?: { readonly indexedFields?: Record<string, unknown> | null } | null;
+  } | null;
 }
-
-/** Marker of a local activity (TypeScript SDK core); patch markers (`core_patch`) are not billed. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /**
  * The billable actions one history shows, by kind. Activities count every attempt (the started event
@@ -38,7 +40,7 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
  */
 export function actionsOfHistory(events: readonly ActionEvent[]): Record<ActionKind, number> {
   const actions = noActions();
-  let taskWithLocalActivity = -1;
+  let taskWithMarker = -1;
   let task = 0;
   for (const event of events) {
     const name = EventType[event.eventType ?? 0] ?? '';
@@ -53,9 +55,9 @@ export function actionsOfHistory(events: readonly ActionEvent[]): Record<ActionK
         actions.activity += Math.max(1, event.activityTaskStartedEventAttributes?.attempt ?? 1);
         break;
       case 'EVENT_TYPE_MARKER_RECORDED':
-        if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && taskWithLocalActivity !== task) {
-          actions.localActivity += 1;
-          taskWithLocalActivity = task;
+        if (taskWithMarker !== task) {
+          actions.markers += 1;
+          taskWithMarker = task;
         }
         break;
       case 'EVENT_TYPE_TIMER_STARTED':
@@ -68,9 +70,12 @@ export function actionsOfHistory(events: readonly ActionEvent[]): Record<ActionK
       case 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED':
         actions.update += 1;
         break;
-      case 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES':
-        actions.upsert += 1;
+      case 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES': {
+        // The SDK's own upsert of `TemporalChangeVersion` (one per patch met) is exempt in Temporal Cloud.
+        const keys = Object.keys(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        if (keys.some((key) => key !== VERSION_SEARCH_ATTRIBUTE)) actions.upsert += 1;
         break;
+      }
       case 'EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED':
         actions.childWorkflow += 2;
         break;

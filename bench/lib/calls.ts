@@ -1,7 +1,7 @@
 /** Defacto calls per loan (from the emulator's stats) against the lifecycle's floor. */
 import type { Scenario } from '../../src/domain/loan';
 import { apiRoutes, type RouteStats } from './emulator-api';
-import { actionFloor, floorsOf, historyFloor } from './floors';
+import { actionFloor, floorsOf, historyFloor, type FloorShape } from './floors';
 import type { HistorySummary } from './histories';
 import type { CallsReport, HistoryReport } from './report-types';
 import { ratio, round } from './stats';
@@ -36,11 +36,16 @@ export function callsReport(
 }
 
 /** The history report against the floor of the scenario mix (or an explicit per-workflow floor). */
-export function historyReport(summary: HistorySummary, counts: Partial<Record<Scenario, number>>, floorPerWorkflow?: number): HistoryReport {
+export function historyReport(
+  summary: HistorySummary,
+  counts: Partial<Record<Scenario, number>>,
+  floorPerWorkflow?: number,
+  shape: FloorShape = 'local-reads',
+): HistoryReport {
   const loans = Object.values(counts).reduce((a, b) => a + b, 0) || 1;
   const minimum = floorPerWorkflow
-    ?? Object.entries(counts).reduce((n, [s, k]) => n + historyFloor(s as Scenario) * k, 0) / loans;
-  const actionMinimum = Object.entries(counts).reduce((n, [s, k]) => n + actionFloor(s as Scenario) * k, 0) / loans;
+    ?? Object.entries(counts).reduce((n, [s, k]) => n + historyFloor(s as Scenario, shape) * k, 0) / loans;
+  const actionMinimum = Object.entries(counts).reduce((n, [s, k]) => n + actionFloor(s as Scenario, shape) * k, 0) / loans;
   return {
     actions: {
       mean: summary.actions.mean,

@@ -203,7 +203,7 @@ export interface ChaosOptions {
    * faults are history and matching SIGKILLs and a PostgreSQL restart.
    */
   readonly cluster: boolean;
-  /** Worker processes, SIGKILLed in turn (default 1; 2 with `cluster`). */
+  /** Worker processes, SIGKILLed in turn (rolling: one at a time, each in its turn; default 1; 2 with `cluster`). */
   readonly workers: number;
 }
 
@@ -240,11 +240,11 @@ export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: 
   if (!(options.killEveryS > 0)) problems.push('--kill-every-s must be positive');
   if (!(options.loanDeadlineS > 0)) problems.push('--loan-deadline-s must be positive');
   if (!(options.maxWorkerKills >= 0)) problems.push('--max-worker-kills must be ≥ 0');
+  if (!Number.isInteger(options.workers) || options.workers < 1) problems.push('--workers must be a positive integer');
   if (![0, 1].includes(options.serverRestarts)) problems.push('--server-restarts must be 0 or 1');
   if (options.temporal !== undefined && options.serverRestarts > 0) problems.push('--server-restarts needs a dev server: give 0 with --temporal');
   if (![0, 1].includes(options.edgeRestarts)) problems.push('--edge-restarts must be 0 or 1');
   if (options.cluster && options.temporal !== undefined) problems.push('--cluster starts its own Temporal: not with --temporal');
-  if (!Number.isInteger(options.workers) || options.workers < 1) problems.push('--workers must be a positive integer');
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return options;
 }
@@ -264,7 +264,7 @@ export const CHAOS_COMMAND = {
     'max-worker-kills': text('M', 'upper bound on worker kills'),
     'server-restarts': text('0|1', 'Temporal faults: the dev server\'s restart, or with --cluster its three faults (default 1; 0 on an existing Temporal)'),
     cluster: { type: 'boolean', help: 'run on its own Temporal cluster (PostgreSQL, four services, TLS; npm run cluster): two workers, history and matching SIGKILLs, a PostgreSQL restart' },
-    workers: text('N', 'worker processes, SIGKILLed in turn (default 1; 2 with --cluster)'),
+    workers: text('N', 'worker processes, SIGKILLed in turn (rolling; default 1; 2 with --cluster)'),
     'edge-restarts': text('0|1', 'HTTP edge restarts (default 1)'),
     'loan-deadline-s': text('T', 'a loan unfinished this long after its start is a violation (default 900)'),
     timing: text('instant|realistic', 'emulator step delays (default realistic)'),

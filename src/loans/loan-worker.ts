@@ -105,6 +105,13 @@ export interface RunningWorker {
 }
 
 /**
+ * How long a workflow task waits on this worker's sticky queue before any worker may take it (SDK default
+ * 10 s). When a worker dies, its loans' next tasks wait this long: short, so another worker takes over
+ * within seconds; on a live worker a task starts within milliseconds, far below it.
+ */
+export const STICKY_SCHEDULE_TO_START_TIMEOUT = '2 seconds';
+
+/**
  * Creates the worker and starts polling. Resolves once polling started; a drain (signal or `stop()`)
  * lets running activities finish and hands workflow tasks back to the server, so another worker picks
  * the loans up where they are.
@@ -114,6 +121,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
   const tracing = options.tracing === undefined ? activeTracing() : options.tracing ?? undefined;
   const traced = tracing ? tracingWorkerOptions(tracing) : undefined;
   const worker = await Worker.create({
+    stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START_TIMEOUT,
     ...options.workerOptions,
     ...(traced ? { interceptors: traced.interceptors } : {}),
     // The lifecycle's business metrics (and, when tracing, the workflow spans) leave the sandbox through sinks.

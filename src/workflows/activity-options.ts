@@ -3,7 +3,7 @@
  * failure types come from the retryability table of `src/domain/defacto-failures.ts`, the table the
  * client's `classify` reads.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_DEFACTO_FAILURES } from '../domain/defacto-failures';
 
 /**
@@ -28,6 +28,13 @@ const heartbeatTimeout = '10 seconds';
  * (30 s by default), so a slow Defacto surfaces as `DefactoTimeoutError`, not as an opaque Temporal timeout.
  */
 export const readOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', heartbeatTimeout, retry };
+
+/**
+ * GETs as local activities (patch `fewer-actions-per-loan`): same timeout and retries. They run in the
+ * worker that runs the workflow task, which heartbeats the task meanwhile; if that worker dies the task
+ * times out and the next worker runs them again (reads, so a repeat is harmless).
+ */
+export const localReadOptions: LocalActivityOptions = { startToCloseTimeout: '40 seconds', retry };
 
 /**
  * Creations (`POST /borrowers`, `/invoices`, `/loans`, which Defacto may hold for 30 s before a 504) and

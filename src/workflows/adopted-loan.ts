@@ -77,6 +77,7 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
+    state.flushSearchAttributes();
     // Its start was counted by the lifecycle that was terminated or failed (or by no workflow of ours).
     loanEnded(ctx, outcome.status);
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
@@ -84,6 +85,7 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
   } catch (error) {
     if (isCancellation(error) || !(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) throw error;
     state.syncSearchAttributes();
+    state.flushSearchAttributes();
     throw ApplicationFailure.create({
       type: error.cause.type ?? 'DefactoCallFailed', message: `adoption: ${error.cause.message}`,
       details: error.cause.details ?? [], nonRetryable: true, cause: error,

@@ -3,12 +3,12 @@
  * the activity proxies (one per class of call) and the durable wait.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setCurrentDetails, workflowInfo,
-  type ActivityInterfaceFor,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, workflowInfo,
+  type ActivityInterfaceFor, type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/types';
 import type { LoanRequest } from '../domain/schemas';
-import { commandOptions, createOptions, readOptions } from './activity-options';
+import { commandOptions, createOptions, localReadOptions, readOptions } from './activity-options';
 import type { CarriedState, LifecycleState } from './lifecycle-state';
 import { observeLoan, wokeOnWebhook } from './metrics';
 import type { OperatorCommands } from './operator-commands';
@@ -17,6 +17,8 @@ import { activitySummary, currentDetails, timerSummary } from './user-metadata';
 
 /** GETs. */
 const reads = proxyActivities<LoanActivities>(readOptions);
+/** GETs as local activities (patch `fewer-actions-per-loan`). */
+const localReads = proxyLocalActivities<LoanActivities>(localReadOptions);
 /** Creations and generators. */
 const creates = proxyActivities<LoanActivities>(createOptions);
 /** Sign, validate, cancel. */
@@ -24,12 +26,20 @@ const commandActivities = proxyActivities<LoanActivities>(commandOptions);
 
 type Calls = ActivityInterfaceFor<LoanActivities>;
 
-/** The activity proxies, each call labelled with a summary of what it does for this loan now (user metadata). */
-function summarised(proxy: Calls, state: LifecycleState): Calls {
+/**
+ * The activity proxies, each call labelled with a summary of what it does for this loan now (user metadata).
+ * With `local` (the reads) and patch `fewer-actions-per-loan`, calls run as local activities; any other
+ * call first upserts the search attributes changed in this workflow task (the workflow is about to wait).
+ */
+function summarised(proxy: Calls, state: LifecycleState, local?: LocalActivityInterfaceFor<LoanActivities>): Calls {
   return new Proxy(proxy, {
     get(target, name: string) {
       const activity = target[name as keyof Calls];
       return (...args: unknown[]) => {
+        if (patched(PATCHES.fewerActions)) {
+          if (local) return local[name as keyof Calls].executeWithOptions({ ...localReadOptions, summary: activitySummary(name, state) }, args as never);
+          state.flushSearchAttributes();
+        }
         if (!patched(PATCHES.userMetadata)) return (activity as (...a: unknown[]) => Promise<unknown>)(...args);
         return activity.executeWithOptions({ summary: activitySummary(name, state) }, args as never);
       };
@@ -46,7 +56,7 @@ export interface LifecycleCalls {
 
 /** The activity proxies of one run, summarised from its state. */
 export function lifecycleCalls(state: LifecycleState): LifecycleCalls {
-  return { reads: summarised(reads, state), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state) };
+  return { reads: summarised(reads, state, localReads), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state) };
 }
 
 /**
@@ -78,6 +88,7 @@ export async function continueAsNewIfDue(ctx: LifecycleContext): Promise<void> {
   const due = info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit);
   if (!due || ctx.commands.pending()) return;
   await condition(allHandlersFinished);
+  ctx.state.flushSearchAttributes();
   log.info('continuing as new', { historyLength: info.historyLength, runs: ctx.state.facts.runs });
   const carried = ctx.state.carry();
   await continueAsNew<(input: unknown) => Promise<unknown>>(ctx.nextRunInput ? ctx.nextRunInput(carried) : { ...ctx.request, continued: carried });
@@ -96,6 +107,7 @@ export async function waitForChange(ctx: LifecycleContext, delayMs: number): Pro
   const wake = () => ctx.commands.wake || ctx.commands.pending();
   const until = new Date(Date.now() + timeoutMs).toISOString();
   showDetails(ctx, until);
+  ctx.state.flushSearchAttributes();
   const early = patched(PATCHES.userMetadata)
     ? await condition(wake, timeoutMs, { summary: timerSummary(ctx.state, until) })
     : await condition(wake, timeoutMs);

@@ -78,6 +78,8 @@ export class LifecycleState {
   private finalOutcome: LoanOutcome | null = null;
   private readonly upserted = new Map<string, string | number | boolean>();
   private afterSync: (() => void) | null = null;
+  /** Search attributes changed since the last upsert (patch `fewer-actions-per-loan`: upserted at the next flush). */
+  private unsynced = false;
 
   /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
   constructor(readonly workflowId: string, carried?: Partial<CarriedState>) {
@@ -280,6 +282,27 @@ export class LifecycleState {
    * an invoice number (the starter sets keyed tags of those; docs/data-protection.md).
    */
   syncSearchAttributes(): void {
+    if (patched(PATCHES.fewerActions)) {
+      // One upsert per workflow task at most: the values of the moment the workflow next waits.
+      this.unsynced = true;
+    } else {
+      this.upsertChanged();
+    }
+    this.afterSync?.();
+  }
+
+  /**
+   * Upserts what {@link syncSearchAttributes} noted since the last upsert (nothing before patch
+   * `fewer-actions-per-loan`, whose loans upsert at once). Called where the workflow waits on the
+   * server: before an activity or a timer, before continuing as new, at the end.
+   */
+  flushSearchAttributes(): void {
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    this.upsertChanged();
+  }
+
+  private upsertChanged(): void {
     const { loan, borrower, invoice } = this.known;
     type Wanted = [SearchAttributeUpdatePair['key'], string | number | boolean | Date | null];
     const legacyIdentifiers: Wanted[] = patched(PATCHES.noIdentifiersInSearchAttributes)
@@ -302,7 +325,6 @@ export class LifecycleState {
       updates.push({ key, value } as SearchAttributeUpdatePair);
     }
     if (updates.length > 0) upsertSearchAttributes(updates);
-    this.afterSync?.();
   }
 
   /** The answers to operator questions: awaiting my decision (until), repayment late, due date, outcome, step in progress. */

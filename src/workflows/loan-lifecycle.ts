@@ -52,6 +52,7 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
     state.finish(outcome);
     commands.refuseOpen(`the loan already ended ${outcome.status}`);
     state.syncSearchAttributes();
+    state.flushSearchAttributes();
     loanEnded(ctx, outcome.status);
     await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
     return outcome;
@@ -215,6 +216,7 @@ function asWorkflowFailure(error: unknown, state: LifecycleState): unknown {
   const step = state.currentStep();
   if (step !== FINISHED_STEP) state.fail(step, `${cause.type ?? 'failure'}: ${cause.message}`);
   state.syncSearchAttributes();
+  state.flushSearchAttributes();
   return ApplicationFailure.create({
     type: cause.type ?? 'DefactoCallFailed',
     message: `${step}: ${cause.message}`,

@@ -26,6 +26,13 @@ export const PATCHES = {
    * call to Defacto: loans started from the Web UI or `temporal workflow start` are checked too.
    */
   validatedInput: 'validated-input',
+  /**
+   * Fewer billable actions and workflow tasks per loan: the reads (GETs, sandbox generators) run as local
+   * activities (all of one workflow task count as one action, and they chain within the task), and the
+   * search attributes are upserted once per workflow task, when the workflow next waits on the server
+   * (an activity, a timer, its end), with the values of that moment.
+   */
+  fewerActions: 'fewer-actions-per-loan',
 } as const;
 
 /**
