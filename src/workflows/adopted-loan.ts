@@ -12,6 +12,7 @@ import type { LoanOutcome } from '../domain/loan';
 import type { LoanOptions, LoanRequest } from '../domain/schemas';
 import type { ReconciliationActivities } from '../activities/reconciliation-types';
 import { readOptions } from './activity-options';
+import { meetPatches } from './patches';
 import { lifecycleCalls, showDetails, type LifecycleContext } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
 import { loanEnded } from './metrics';
@@ -42,6 +43,7 @@ export function adoptedWorkflowId(loanId: string): string {
 
 /** Follows an existing loan to its end; returns the same outcome as `loanLifecycleWorkflow`. */
 export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<LoanOutcome> {
+  meetPatches();
   const { workflowId } = workflowInfo();
   const state = new LifecycleState(workflowId, input.continued);
   const commands = new OperatorCommands();

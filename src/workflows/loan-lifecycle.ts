@@ -19,7 +19,7 @@ import { loanEnded, loanFailed, loanStarted } from './metrics';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 import { validatedRequest } from './input';
-import { createToCompletion, PATCHES } from './patches';
+import { createToCompletion, meetPatches, PATCHES } from './patches';
 
 export type { LoanLifecycleInput } from './context';
 
@@ -33,7 +33,10 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   // Input typed in the Web UI may be anything, even not an object: validation names it, never a TypeError.
   const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
   const { continued, ...given } = isObject ? input : ({} as LoanLifecycleInput);
+  // The validated-input marker stays the first command of a run (as recorded before meetPatches existed);
+  // the other patches are met right after it, before any local activity.
   const request = patched(PATCHES.validatedInput) ? validatedRequest(isObject ? given : input) : given;
+  meetPatches();
   const { workflowId } = workflowInfo();
   const state = new LifecycleState(workflowId, continued);
   const commands = new OperatorCommands();

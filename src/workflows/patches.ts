@@ -36,6 +36,18 @@ export const PATCHES = {
 } as const;
 
 /**
+ * Meets every patch at the very start of a run, before any local activity. A patch's marker must be
+ * recorded in the workflow task where its replay will look for it; with local activities chaining within
+ * a task (and a long one heartbeating the task, which splits it), a marker first recorded after a local
+ * activity can land in a different task on replay. Met here, every marker of a new run is in its first
+ * activation. Replaying a run started before a patch, the call answers false and records nothing, and the
+ * later calls behave as before (`patched()` is evaluated per call, not remembered).
+ */
+export function meetPatches(): void {
+  for (const id of Object.values(PATCHES)) patched(id);
+}
+
+/**
  * Runs a create so that a workflow cancellation cannot abandon it half-way: its result (which may exist at
  * Defacto already) always reaches the workflow, whose cancellation cleanup then undoes it.
  */
