@@ -49,6 +49,21 @@ function isPayload(value: unknown): value is temporal.api.common.v1.IPayload {
   return typeof value === 'object' && value !== null && 'metadata' in value && 'data' in value;
 }
 
+/** The decoded `details.data` of every local-activity marker in the raw records. */
+function localActivityMarkerData(records: unknown[]): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach(walk);
+    const marker = (value as { markerRecordedEventAttributes?: temporal.api.history.v1.IMarkerRecordedEventAttributes }).markerRecordedEventAttributes;
+    const payload = marker?.markerName === 'core_local_activity' ? marker.details?.['data']?.payloads?.[0] : undefined;
+    if (payload?.data) found.push(JSON.parse(textOf(payload.data)) as Record<string, unknown>);
+    for (const child of Object.values(value)) walk(child);
+  };
+  walk(records);
+  return found;
+}
+
 /** Every payload in `message` and every string it holds (bytes as UTF-8), walking the raw proto. */
 function inspectRaw(message: unknown): { payloads: FoundPayload[]; haystack: string } {
   const payloads: FoundPayload[] = [];
@@ -86,12 +101,17 @@ async function rawRecords(env: TestEnv, workflowId: string): Promise<unknown[]> 
 }
 
 /**
- * Payloads Temporal itself writes or reads: search attributes (indexed by the server) and the patch
- * markers the SDK core records (a patch ID, nothing else; they never pass through a codec).
+ * Payloads Temporal itself writes or reads: search attributes (indexed by the server), the patch markers
+ * the SDK core records (a patch ID, nothing else) and the bookkeeping of local-activity markers
+ * (`details.data`: sequence number, activity type and ID, attempt, times; the arguments never enter the
+ * marker and the result, `details.result`, goes through the codec). None of them pass through a codec.
  */
 function mustBeReadableByTemporal(path: string): boolean {
-  return /searchAttributes|indexedFields|markerRecordedEventAttributes\.details\.patch-data/.test(path);
+  return /searchAttributes|indexedFields|markerRecordedEventAttributes\.details\.(patch-data|data)\b/.test(path);
 }
+
+/** The local-activity marker bookkeeping holds only these fields (nothing of the loan). */
+const LOCAL_ACTIVITY_MARKER_FIELDS = ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'];
 
 let emulator: RunningEmulator;
 let env: TestEnv;
@@ -190,7 +210,9 @@ describe('what Temporal stores', () => {
         }
         expect(payloads.some((p) => /userMetadata\.summary/.test(p.path) && p.encoding === ENCRYPTED_ENCODING)).toBe(true);
         for (const value of known) expect(haystack, `${handle.workflowId} holds "${value}"`).not.toContain(value);
-        expect(haystack).not.toContain('json/plain"');
+        // Plain JSON only where Temporal writes it (the local-activity bookkeeping, checked field by field).
+        expect(payloads.filter((p) => p.encoding === 'json/plain' && !/markerRecordedEventAttributes\.details\.data\b/.test(p.path))).toEqual([]);
+        for (const data of localActivityMarkerData(records)) expect(LOCAL_ACTIVITY_MARKER_FIELDS).toEqual(expect.arrayContaining(Object.keys(data)));
       }
       const failedEvents = inspectRaw(await rawRecords(env, failed.workflowId));
       expect(failedEvents.payloads.some((p) => /encodedAttributes/.test(p.path) && p.encoding === ENCRYPTED_ENCODING)).toBe(true);
