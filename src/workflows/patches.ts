@@ -40,11 +40,36 @@ export const PATCHES = {
  * recorded in the workflow task where its replay will look for it; with local activities chaining within
  * a task (and a long one heartbeating the task, which splits it), a marker first recorded after a local
  * activity can land in a different task on replay. Met here, every marker of a new run is in its first
- * activation. Replaying a run started before a patch, the call answers false and records nothing, and the
- * later calls behave as before (`patched()` is evaluated per call, not remembered).
+ * activation. Only runs that have `fewer-actions-per-loan` (started by this code) meet them here; replaying
+ * a run started before a patch, the call answers false and records nothing, and the later calls behave as
+ * before (`patched()` is evaluated per call, not remembered).
  */
 export function meetPatches(): void {
-  for (const id of Object.values(PATCHES)) patched(id);
+  // A run started by earlier code met its patches where it needed them (between its own commands, e.g. a
+  // search-attribute upsert between two markers): meeting them here would change the order of its commands.
+  if (!patched(PATCHES.fewerActions)) return;
+  for (const id of MEETING_ORDER) patched(id);
+}
+
+/**
+ * The order in which {@link meetPatches} meets the patches (part of the commands of every new run, so
+ * fixed from now on: a new patch goes at the end).
+ */
+const MEETING_ORDER: readonly PatchId[] = [
+  PATCHES.validatedInput,
+  PATCHES.noIdentifiersInSearchAttributes,
+  PATCHES.operatorSearchAttributes,
+  PATCHES.userMetadata,
+  PATCHES.cancellationIsOperatorCommand,
+  PATCHES.fewerActions,
+];
+
+/** One of the {@link PATCHES} IDs. */
+export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
+
+/** Every patch ID the meeting order leaves out (none: checked by the unit tests). */
+export function patchesNotMet(): PatchId[] {
+  return Object.values(PATCHES).filter((id) => !MEETING_ORDER.includes(id));
 }
 
 /**
