@@ -48,7 +48,12 @@ describe('the benchmark harness', () => {
       calls: { ...calls, edgePerLoan: expect.any(Number) },
     });
     expect(report.ratios.workerRssPerParkedLoanMb).toEqual(expect.any(Number));
-    expect(report.targets).toHaveLength(6);
+    // Every goal is listed, measured or not (a phase this run skipped leaves its value null).
+    expect(report.targets.map((t) => t.name)).toEqual(expect.arrayContaining([
+      'loans/s ÷ null-loan workflows/s', 'Defacto calls per loan ÷ minimum', 'history events ÷ analytical minimum',
+      'billable actions per loan (histories) ÷ baseline commit', 'Temporal server CPU ms per loan ÷ baseline commit',
+    ]));
+    expect(report.targets.find((t) => t.name === 'Defacto calls per loan ÷ minimum')?.value).toEqual(expect.any(Number));
     expect(report.machine).toMatchObject({ nproc: expect.any(Number), node: process.version, temporalCli: expect.stringContaining('temporal') });
   }, 120_000);
 });

@@ -66,7 +66,8 @@ describe('user metadata and operator search attributes', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     const activities = events.filter((e) => e.activityTaskScheduledEventAttributes);
     const timers = events.filter((e) => e.timerStartedEventAttributes);
-    expect(activities.length).toBeGreaterThan(5);
+    // The creates and the validation are activities; reads run as local activities (patch fewer-actions-per-loan).
+    expect(activities.length).toBeGreaterThanOrEqual(4);
     expect(timers.length).toBeGreaterThan(0);
     for (const event of activities) expect(await text(event.userMetadata?.summary)).toMatch(/^Defacto/);
     for (const event of timers) expect(await text(event.userMetadata?.summary)).toMatch(/^wait for /);
