@@ -14,7 +14,7 @@ import { Connection } from '@temporalio/client';
 import { setupNamespace } from '../namespace-setup';
 import { ensureClusterBinaries, type ClusterBinaries } from './binaries';
 import { DEFAULT_CLUSTER_DIR } from './paths';
-import { ensurePostgresInstalled, initPostgres, startPostgres, type PostgresLogin } from './postgres';
+import { ensurePostgresInstalled, initPostgres, postgresDataDir, startPostgres, type PostgresLogin } from './postgres';
 import {
   renderDynamicConfig, renderServerConfig, TEMPORAL_SERVICES, type ServicePorts, type TemporalService,
 } from './server-config';
@@ -239,7 +239,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
   try {
     interrupted();
-    const pgData = join(dataDir, 'postgres');
+    const pgData = postgresDataDir(join(dataDir, 'postgres'));
     const createdDatabase = await initPostgres(pgBin, pgData, state.postgres);
     say(`${createdDatabase ? 'created' : 'reusing'} the PostgreSQL data in ${pgData}; starting PostgreSQL on 127.0.0.1:${state.postgres.port}`);
     const postgres = await startPostgres(pgBin, pgData, state.postgres.port, log('postgres'));

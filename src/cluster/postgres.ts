@@ -4,7 +4,9 @@
  * `initdb` and `postgres` refuse to run as root, so as root they run as the `postgres` user.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { spawnSupervised, logTail, type SupervisedProcess } from './supervised';
 
@@ -93,6 +95,27 @@ function postgresIds(): { uid: number; gid: number } {
     throw new PostgresError('running as root, PostgreSQL must run as another user, and there is no `postgres` user (Debian\'s package creates it)');
   }
   return { uid, gid };
+}
+
+/**
+ * Where PostgreSQL keeps `wanted`'s data. Running as root, the server runs as `postgres`, which cannot reach a
+ * checkout under a root-only directory (a `mktemp -d`, /root): the data then lives in a directory of its own
+ * under /var/lib/postgresql, and `wanted` becomes a symlink to it, so a rerun reuses it and deleting `wanted`
+ * (a fresh cluster) discards it.
+ */
+export function postgresDataDir(wanted: string): string {
+  if (!isRoot()) return wanted;
+  const reachable = spawnSync('setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', 'test', '-x', dirname(wanted)]).status === 0;
+  if (reachable) return wanted;
+  const home = existsSync('/var/lib/postgresql') ? '/var/lib/postgresql' : tmpdir();
+  const mapped = join(home, 'defacto-lending', createHash('sha256').update(wanted).digest('hex').slice(0, 16));
+  if (!existsSync(wanted)) {
+    // No link: a fresh cluster, so data left from an earlier one at this path is stale.
+    rmSync(mapped, { recursive: true, force: true });
+    mkdirSync(dirname(mapped), { recursive: true, mode: 0o755 });
+    symlinkSync(mapped, wanted);
+  }
+  return mapped;
 }
 
 /** Login of the Temporal services: a superuser of our own server, reachable only on loopback. */
