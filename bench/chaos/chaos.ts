@@ -1,8 +1,9 @@
 /**
  * `runChaos(options)`: one chaos run. A fault-free phase measures the baseline; then the emulator
  * injects faults on every route while the worker is SIGKILLed every ~15 s, Temporal restarts once on
- * its database file and the HTTP edge restarts once. Afterwards every invariant is checked and the
- * report returned. Used by `npm run chaos` (bench/chaos/run.ts) and the short variant in `npm test`.
+ * its database file, the HTTP edge restarts once and a few loan workflows are terminated. Afterwards
+ * reconciliation runs (it must adopt the terminated workflows' open loans), every invariant is checked
+ * and the report returned. Used by `npm run chaos` (bench/chaos/run.ts) and the short variant in `npm test`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +17,9 @@ import { EdgeApi } from './edge-api';
 import { gatherHistories, scanHistories, scanLogs } from './evidence';
 import {
   checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkInvoices, checkLoans,
-  checkOutcomes, checkSecret, type Inventory, type LoanRun,
+  checkFollowed, checkOutcomes, checkSecret, type Inventory, type LoanRun,
 } from './invariants';
+import { reconcileAfterTerminations, terminateOne, type ReconciliationEvidence, type Termination } from './terminations';
 import type { ChaosOptions } from '../lib/options';
 import { buildReport, phaseReport, type ChaosReport, type FaultStats } from './report';
 import { startChaosStack, type ChaosStack } from './stack';
@@ -51,6 +53,8 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
       index, kind, reference: `${stack.taskQueue}-${index}`, phase: index < options.faultFreeLoans ? 'fault-free' : 'faults',
     }));
     const edge = new EdgeApi(() => stack.edgeUrl, stack.secrets.backofficeToken);
+    const defacto = new DefactoClient({ baseUrl: stack.emulatorUrl, apiKey: stack.secrets.apiKey, retry: 'standalone' });
+    const terminations: Termination[] = [];
     const ctx: DriveContext = {
       client: stack.client, edge, loanDeadlineMs: options.loanDeadlineS * 1000, reviewWindowMs: options.loanDeadlineS * 2000,
     };
@@ -92,8 +96,13 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
         maxWorkerKills: options.maxWorkerKills,
         temporalFaultsAtMs: temporalFaultTimes(options.serverRestarts > 0 ? stack.temporalFaults.length : 0, expectedMs),
         edgeRestartAtMs: options.edgeRestarts > 0 ? Math.round(expectedMs * 0.6) : null,
-      }, () => pool.launched - pool.finished);
-      say(`phase 2: ${faultLoans.length} loans under faults, worker SIGKILL every ~${options.killEveryS} s; planned length ${(expectedMs / 1000).toFixed(0)} s`);
+        terminationsAtMs: Array.from({ length: options.terminations }, (_, i) => Math.round(expectedMs * (0.25 + (0.4 * i) / Math.max(1, options.terminations - 1)))),
+      }, () => pool.launched - pool.finished, async () => {
+        const t = await terminateOne(stack.client, loans, terminations);
+        return t && `${t.workflowId} (loan ${t.loanId}, ${t.loanStatus})`;
+      });
+      say(`phase 2: ${faultLoans.length} loans under faults, worker SIGKILL every ~${options.killEveryS} s, ${options.terminations} terminations;`
+        + ` planned length ${(expectedMs / 1000).toFixed(0)} s`);
       const faultStart = Date.now();
       disruptions.start();
       const ending = Math.max(2, Math.ceil(options.concurrency / 2));
@@ -109,15 +118,28 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
       clearInterval(ticker);
       clock.stop();
 
+      // Reconciliation, as its schedule would run it: the terminated workflows' open loans are adopted.
+      let reconciliation: ReconciliationEvidence | null = null;
+      if (options.terminations > 0) {
+        say(`reconciliation: ${terminations.length} workflows were terminated; running it…`);
+        reconciliation = await reconcileAfterTerminations({
+          client: stack.client, taskQueue: stack.taskQueue, reviewWindowMs: ctx.reviewWindowMs, deadlineMs: ctx.loanDeadlineMs,
+          defactoStatus: async (loanId) => (await defacto.loans.get(loanId)).status,
+          operate: (workflowId, action) => edge.operate(workflowId, action, Date.now() + ctx.loanDeadlineMs),
+          advanceClock: async () => { await emulatorControl(stack.emulatorUrl, stack.secrets.apiKey, 'POST', '/_emulator/clock/advance', { ms: 25 * 3_600_000 }); },
+        }, loans, terminations);
+        say(`reconciliation: ${reconciliation.firstRun.orphans} orphans found, ${reconciliation.firstRun.adoptionsStarted} adopted,`
+          + ` adoptions done after ${reconciliation.adoptionS.toFixed(1)} s; second run: ${reconciliation.secondRun.orphans} orphans`);
+      }
+
       // Verification, with faults off.
       say('checking invariants…');
       const faultStats = await collectFaultStats(stack, stats, edge.retries);
       await settle(stack);
       const inventory = (await emulatorControl(stack.emulatorUrl, stack.secrets.apiKey, 'GET', '/_emulator/inventory')) as Inventory;
-      const defacto = new DefactoClient({ baseUrl: stack.emulatorUrl, apiKey: stack.secrets.apiKey, retry: 'standalone' });
       const defactoLoans = await defacto.loans.list({ page_size: 1_000 }).all();
       const creditLines = await defacto.creditLines.list({ page_size: 1_000 }).all();
-      const evidence = await gatherHistories(stack.client, stack.taskQueue, stack.bundleCode);
+      const evidence = await gatherHistories(stack.client, stack.taskQueue, stack.bundleCode, dir);
       const workerStats = { ...stack.workers.stats };
       await stack.close();
       stackClosed = true;
@@ -129,9 +151,12 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
         checkBorrowers(inventory),
         checkInvoices(inventory, loans),
         checkLoans(inventory, defactoLoans, loans),
+        checkFollowed(defactoLoans, evidence, {
+          terminated: terminations, orphanLoanIds: reconciliation?.firstRun.orphanLoanIds ?? [], secondRunOrphans: reconciliation?.secondRun.orphans ?? 0,
+        }),
         checkCommands(inventory, loans),
         checkCreditLines(creditLines, defactoLoans),
-        checkDeadlines(loans, evidence),
+        checkDeadlines(loans, evidence, new Set(terminations.map((t) => t.workflowId))),
         checkDeterminism(evidence),
         checkSecret('API key', 'apiKey', logs.lines, sightings, evidence.histories.length),
         checkSecret('back-office token', 'backofficeToken', logs.lines, sightings, evidence.histories.length),
@@ -139,7 +164,7 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
       ];
       return buildReport({
         options, runStart, dir: options.keepDir ? dir : null, loans, free, faults, invariants, faultStats,
-        disruptions: disruptions.stats, workerStats, clockAdvances: clock.advances,
+        disruptions: disruptions.stats, workerStats, clockAdvances: clock.advances, terminations, reconciliation,
       });
     } finally {
       clearInterval(ticker);

@@ -1,7 +1,8 @@
 /**
  * What happens to the system while loans run: the fault rules given to the emulator, a worker
  * SIGKILLed every ~15 s (the workers in turn), Temporal's faults (the dev server's restart; on a cluster
- * history and matching SIGKILLs and a PostgreSQL restart), one HTTP edge restart, and the emulator clock moved a
+ * history and matching SIGKILLs and a PostgreSQL restart), one HTTP edge restart, a few loan workflows
+ * terminated as an operator would from the Web UI (reconciliation must adopt their loans), and the emulator clock moved a
  * day forward whenever a SUCCESS_ONE_DAY_LATER loan waits for its repayment. Disruptions run one at a
  * time; one-off restarts are planned within the phase and brought forward if the phase is ending, so
  * each one happens while loans are in flight.
@@ -51,6 +52,7 @@ export interface DisruptionStats {
   inFlightAtServerRestart: number[];
   inFlightAtEdgeRestart: number[];
   inFlightAtKill: number[];
+  terminations: number;
   log: string[];
 }
 
@@ -62,13 +64,18 @@ export interface DisruptionPlan {
   /** When each of the stack's Temporal faults happens, in its order (an empty list: none). */
   readonly temporalFaultsAtMs: readonly number[];
   readonly edgeRestartAtMs: number | null;
+  /** When each loan-workflow termination is due (it happens at the first tick after, once a loan qualifies). */
+  readonly terminationsAtMs: readonly number[];
 }
+
+/** Terminates one loan workflow mid-flight; a description of it, or `null` when no loan qualifies yet. */
+export type TerminateOne = () => Promise<string | null>;
 
 /** Runs the plan from `start()` until `stop()`. */
 export class Disruptions {
   readonly stats: DisruptionStats = {
     workerKills: 0, serverRestarts: 0, serverDowntimeMs: [], edgeRestarts: 0, edgeDowntimeMs: [],
-    inFlightAtServerRestart: [], inFlightAtEdgeRestart: [], inFlightAtKill: [], log: [],
+    inFlightAtServerRestart: [], inFlightAtEdgeRestart: [], inFlightAtKill: [], terminations: 0, log: [],
   };
   private readonly random: () => number;
   private startedAt = 0;
@@ -83,6 +90,7 @@ export class Disruptions {
     private readonly stack: ChaosStack,
     private readonly plan: DisruptionPlan,
     private readonly inFlight: () => number = () => 0,
+    private readonly terminateOne: TerminateOne = async () => null,
   ) {
     this.random = seededRandom(plan.seed ^ 0xc4a05);
   }
@@ -103,6 +111,7 @@ export class Disruptions {
   get planDone(): boolean {
     return this.stats.serverRestarts >= this.plan.temporalFaultsAtMs.length
       && (this.plan.edgeRestartAtMs === null || this.stats.edgeRestarts > 0)
+      && this.stats.terminations >= this.plan.terminationsAtMs.length
       && (this.plan.maxWorkerKills === 0 || this.stats.workerKills > 0);
   }
 
@@ -130,6 +139,9 @@ export class Disruptions {
     else if (due(this.plan.edgeRestartAtMs, this.stats.edgeRestarts)) action = () => this.restartEdge();
     else if (this.stats.workerKills < this.plan.maxWorkerKills && (now >= this.nextKillAt || (this.ending && this.stats.workerKills === 0))) {
       action = () => this.killWorker();
+    } else if (this.stats.terminations < this.plan.terminationsAtMs.length
+      && (elapsed >= (this.plan.terminationsAtMs[this.stats.terminations] ?? 0) || this.ending)) {
+      action = () => this.terminate();
     }
     if (!action) return;
     this.busyNow = true; // One at a time: ticks skip until this one is over.
@@ -146,6 +158,14 @@ export class Disruptions {
     this.stats.log.push(`${this.at()} SIGKILL worker #${this.stats.workerKills}${count > 1 ? ` (process ${index + 1} of ${count})` : ''} (${this.inFlight()} loans in flight)`);
     await this.stack.workers.killAndRestart(index);
     this.nextKillAt = Date.now() + this.jitteredKillDelay();
+  }
+
+  private async terminate(): Promise<void> {
+    const inFlight = this.inFlight();
+    const what = await this.terminateOne();
+    if (what === null) return; // No loan qualifies yet: the next tick tries again.
+    this.stats.terminations += 1;
+    this.stats.log.push(`${this.at()} terminated ${what} (${inFlight} loans in flight)`);
   }
 
   private async restartServer(index: number): Promise<void> {

@@ -53,13 +53,16 @@ export async function driveLoan(ctx: DriveContext, loan: LoanRun): Promise<void>
   }
   const workflowId = loan.workflowId;
   const action = LOAN_KIND_SPECS[loan.kind].operator;
+  // A workflow that ended without an outcome (terminated) takes no decision: the operator stops trying.
+  let ended = false;
   const operator = action
-    ? ctx.edge.operate(workflowId, action, deadlineAt).then(
+    ? ctx.edge.operate(workflowId, action, deadlineAt, () => ended).then(
         (result) => { loan.operator = result; },
         (error: unknown) => { loan.operator = `failed: ${error instanceof Error ? error.message : String(error)}`; },
       )
     : Promise.resolve();
   const result = await awaitOutcome(ctx.client, workflowId, deadlineAt);
+  ended = result.outcome === undefined;
   loan.finishedAt = Date.now();
   if (result.outcome) loan.outcome = result.outcome;
   if (result.failure) loan.failure = result.failure;

@@ -90,8 +90,9 @@ export class EdgeApi {
    * Carries out an operator decision once the offer awaits one, exactly once from the loan's point of
    * view: a 409 after a lost answer is resolved by reading the progress (decision recorded, or loan ended).
    */
-  async operate(workflowId: string, action: OperatorAction, deadlineAt: number): Promise<'done' | 'loan-ended'> {
+  async operate(workflowId: string, action: OperatorAction, deadlineAt: number, abandoned: () => boolean = () => false): Promise<'done' | 'loan-ended' | 'abandoned'> {
     for (;;) {
+      if (abandoned()) return 'abandoned';
       const progress = await this.progress(workflowId, deadlineAt);
       if (progress.outcome) return progress.review?.decidedBy === 'operator' ? 'done' : 'loan-ended';
       if (progress.review?.decidedBy === 'operator' || progress.loan?.status === 'CANCELED') return 'done';

@@ -4,7 +4,9 @@
  * of every log file and history for the run's secrets.
  */
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Client } from '@temporalio/client';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import protos from '@temporalio/proto';
@@ -44,8 +46,11 @@ function millis(ts: Date | null | undefined): number | null {
   return ts ? ts.getTime() : null;
 }
 
-/** Lists every execution of the task queue (visibility), fetches each history, and replays them all. */
-export async function gatherHistories(client: Client, taskQueue: string, bundleCode: string): Promise<HistoryEvidence> {
+/**
+ * Lists every execution of the task queue (visibility), fetches each history, and replays them all; a
+ * history that fails to replay is written to `failuresDir` (as `temporal workflow show --output json` would).
+ */
+export async function gatherHistories(client: Client, taskQueue: string, bundleCode: string, failuresDir?: string): Promise<HistoryEvidence> {
   const executions: Execution[] = [];
   for await (const wf of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
     executions.push({
@@ -77,7 +82,10 @@ export async function gatherHistories(client: Client, taskQueue: string, bundleC
   let replayed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: { code: bundleCode }, dataConverter: dataConverter(loadConfig()), sinks: workflowMetricSinks() }, histories)) {
     replayed += 1;
-    if (result.error) replayFailures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
+    if (!result.error) continue;
+    replayFailures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
+    const failed = histories.find((h) => h.workflowId === result.workflowId);
+    if (failuresDir && failed) writeFileSync(join(failuresDir, `replay-failure-${result.workflowId}.json`), historyToJSON(failed.history as protos.temporal.api.history.v1.IHistory));
   }
   return { executions, histories, liveNondeterminism, workflowTaskFailures, replayFailures, replayed };
 }

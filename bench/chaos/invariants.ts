@@ -5,7 +5,7 @@
  */
 import type { ApiCreditLine, MinimalLoanApi } from '../../src/defacto';
 import { generatedInvoiceNumber } from '../../src/domain/ids';
-import type { LoanOutcome } from '../../src/domain/loan';
+import { TERMINAL_LOAN_STATUSES, type LoanOutcome, type LoanStatus } from '../../src/domain/loan';
 import type { HistoryEvidence, SecretSighting } from './evidence';
 import { LOAN_KIND_SPECS, outcomeMismatch, type LoanKind } from './scenarios';
 import type { EmulatorInventory } from '../../src/emulator/routes/controls';
@@ -25,6 +25,10 @@ export interface LoanRun {
   failure?: string;
   /** Result of the operator step, for kinds that have one. */
   operator?: string;
+  /** The adoption that followed the loan after its workflow was terminated (its outcome is `outcome`). */
+  adoptedBy?: string;
+  /** Its workflow was terminated and its loan then ended at Defacto, in this status, before reconciliation ran. */
+  endedUnfollowed?: LoanStatus;
 }
 
 /** A per-tenant inventory of the emulator (`GET /_emulator/inventory`). */
@@ -46,12 +50,23 @@ const counts = (values: readonly string[]): string => {
   return [...tally].map(([k, n]) => `${k} ${n}`).join(', ');
 };
 
+/** The outcome a loan that ended at Defacto in a final status would have had. */
+const OUTCOME_OF_FINAL_STATUS: Partial<Record<LoanStatus, string>> = {
+  CLOSED: 'CLOSED', DECLINED: 'DECLINED', CANCELED: 'CANCELED', ISSUE_DETECTED: 'PAYMENT_FAILED',
+};
+
 /** Every started workflow reached the outcome its scenario predicts (and operator steps were carried out). */
 export function checkOutcomes(loans: readonly LoanRun[]): InvariantResult {
   const wrong: string[] = [];
   for (const loan of loans) {
     const spec = LOAN_KIND_SPECS[loan.kind];
     const id = loan.workflowId ?? loan.reference;
+    if (!loan.outcome && loan.endedUnfollowed) {
+      // Nobody followed its end; Defacto's final status must still be the predicted one.
+      const ended = OUTCOME_OF_FINAL_STATUS[loan.endedUnfollowed];
+      if (ended !== spec.expect.status) wrong.push(`${id} (${loan.kind}): its loan ended ${loan.endedUnfollowed} unfollowed, expected ${spec.expect.status}`);
+      continue;
+    }
     if (!loan.outcome) {
       wrong.push(`${id} (${loan.kind}): ${loan.failure ?? 'no outcome'}`);
       continue;
@@ -65,7 +80,7 @@ export function checkOutcomes(loans: readonly LoanRun[]): InvariantResult {
     name: 'every started workflow reached the outcome its scenario predicts',
     ok,
     detail: ok
-      ? `${loans.length}/${loans.length} as predicted (${counts(loans.map((l) => `${l.kind}→${l.outcome?.status ?? '?'}`))})`
+      ? `${loans.length}/${loans.length} as predicted (${counts(loans.map((l) => `${l.kind}→${l.outcome?.status ?? (l.endedUnfollowed ? `${l.endedUnfollowed} unfollowed` : '?')}`))})`
       : `${wrong.length}/${loans.length} not as predicted: ${sample(wrong)}`,
   };
 }
@@ -156,11 +171,15 @@ export function checkCreditLines(lines: readonly ApiCreditLine[], defactoLoans: 
   };
 }
 
-/** Nothing still running, nothing failed, and every loan finished before its deadline. */
-export function checkDeadlines(loans: readonly LoanRun[], evidence: HistoryEvidence): InvariantResult {
+/**
+ * Nothing still running, nothing failed, and every loan finished before its deadline. The workflows the
+ * run terminated on purpose (`terminated`) are the only TERMINATED executions allowed.
+ */
+export function checkDeadlines(loans: readonly LoanRun[], evidence: HistoryEvidence, terminated: ReadonlySet<string> = new Set()): InvariantResult {
   const problems: string[] = [];
   for (const e of evidence.executions) {
     if (e.status === 'RUNNING') problems.push(`${e.workflowId} still running`);
+    else if (e.status === 'TERMINATED' && terminated.has(e.workflowId)) continue;
     else if (e.status !== 'COMPLETED' && e.status !== 'CONTINUED_AS_NEW') problems.push(`${e.workflowId} ${e.status}`);
   }
   for (const loan of loans) {
@@ -174,6 +193,53 @@ export function checkDeadlines(loans: readonly LoanRun[], evidence: HistoryEvide
     ok: problems.length === 0,
     detail: problems.length === 0
       ? `0 running, ${evidence.executions.length} executions closed; slowest loan ${(slowest / 1000).toFixed(1)} s`
+      : sample(problems),
+  };
+}
+
+/** What reconciliation found after the run's terminations (see terminations.ts). */
+export interface ReconciliationSummary {
+  readonly terminated: readonly { readonly workflowId: string; readonly loanId: string; readonly defactoStatusAtReconciliation?: LoanStatus | null }[];
+  readonly orphanLoanIds: readonly string[];
+  readonly secondRunOrphans: number;
+}
+
+/**
+ * No open loan at Defacto without a workflow following it. Reconciliation found as orphans exactly the
+ * loans of the terminated workflows that were still open when it ran (no more, no fewer), and its second
+ * run found none; at the end every Defacto loan has ended, followed there by a completed workflow (the one
+ * that created it, `metadata.workflow_id`, or its adoption, `loan-adopted-<loanId>`), except a terminated
+ * workflow's loan that ended before reconciliation ran (listed).
+ */
+export function checkFollowed(
+  defactoLoans: readonly MinimalLoanApi[], evidence: HistoryEvidence, reconciliation: ReconciliationSummary,
+): InvariantResult {
+  const status = new Map(evidence.executions.map((e) => [e.workflowId, e.status]));
+  const isOpen = (s: LoanStatus | null | undefined): boolean => s !== null && s !== undefined && !TERMINAL_LOAN_STATUSES.includes(s);
+  const endedUnfollowed = new Set(reconciliation.terminated.filter((t) => !isOpen(t.defactoStatusAtReconciliation)).map((t) => t.loanId));
+  const problems: string[] = [];
+  let adopted = 0;
+  for (const loan of defactoLoans) {
+    const owner = (loan.metadata as Record<string, unknown> | null | undefined)?.['workflow_id'];
+    const adoption = `loan-adopted-${loan.id}`;
+    const followedBy = status.get(adoption) === 'COMPLETED' ? adoption : typeof owner === 'string' && status.get(owner) === 'COMPLETED' ? owner : null;
+    if (followedBy === adoption) adopted += 1;
+    if (isOpen(loan.status as LoanStatus)) problems.push(`loan ${loan.id} still ${loan.status}`);
+    else if (followedBy === null && !endedUnfollowed.has(loan.id)) {
+      problems.push(`loan ${loan.id} (${loan.status}) followed to its end by no workflow (${typeof owner === 'string' ? `${owner} ${status.get(owner) ?? 'unknown'}` : 'no owner'})`);
+    }
+  }
+  const expected = reconciliation.terminated.filter((t) => !endedUnfollowed.has(t.loanId)).map((t) => t.loanId).sort();
+  const found = [...reconciliation.orphanLoanIds].sort();
+  if (expected.join() !== found.join()) problems.push(`reconciliation found orphans [${found.join(', ')}], expected [${expected.join(', ')}]`);
+  if (reconciliation.secondRunOrphans !== 0) problems.push(`the second reconciliation run found ${reconciliation.secondRunOrphans} orphans`);
+  return {
+    name: 'no open loan at Defacto without a workflow following it',
+    ok: problems.length === 0,
+    detail: problems.length === 0
+      ? `${defactoLoans.length} loans ended, each followed by a completed workflow; ${reconciliation.terminated.length} workflows terminated mid-flight:`
+        + ` ${found.length} orphans found by reconciliation and ${adopted} followed to their end by adoption,`
+        + ` ${endedUnfollowed.size} loans ended before reconciliation ran; a second run found no orphan`
       : sample(problems),
   };
 }

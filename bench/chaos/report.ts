@@ -5,6 +5,7 @@
 import type { DisruptionStats } from './disruptions';
 import { FAULT_MIX } from './disruptions';
 import type { InvariantResult, LoanRun } from './invariants';
+import type { ReconciliationEvidence, Termination } from './terminations';
 import type { ChaosOptions } from '../lib/options';
 import { percentile, round } from '../lib/stats';
 import type { WorkerStats } from '../../src/stack';
@@ -54,6 +55,9 @@ export interface ChaosReport {
     readonly inFlightAtEdgeRestart: readonly number[];
     readonly inFlightAtKill: readonly number[];
     readonly clockAdvances: number;
+    /** Loan workflows terminated mid-flight, and what reconciliation did about them (`null`: no terminations planned). */
+    readonly terminations: readonly Termination[];
+    readonly reconciliation: ReconciliationEvidence | null;
     readonly timeline: readonly string[];
   };
   /** Outcome statuses per loan kind. */
@@ -88,6 +92,8 @@ export interface ReportInputs {
   readonly disruptions: DisruptionStats;
   readonly workerStats: WorkerStats;
   readonly clockAdvances: number;
+  readonly terminations: readonly Termination[];
+  readonly reconciliation: ReconciliationEvidence | null;
 }
 
 /** Assembles the report. */
@@ -95,7 +101,7 @@ export function buildReport(input: ReportInputs): ChaosReport {
   const outcomes: Record<string, Record<string, number>> = {};
   for (const loan of input.loans) {
     const byStatus = (outcomes[loan.kind] ??= {});
-    const status = loan.outcome?.status ?? 'NO_OUTCOME';
+    const status = loan.outcome?.status ?? (loan.endedUnfollowed ? `${loan.endedUnfollowed}_UNFOLLOWED` : 'NO_OUTCOME');
     byStatus[status] = (byStatus[status] ?? 0) + 1;
   }
   const d = input.disruptions;
@@ -120,6 +126,8 @@ export function buildReport(input: ReportInputs): ChaosReport {
       inFlightAtEdgeRestart: d.inFlightAtEdgeRestart,
       inFlightAtKill: d.inFlightAtKill,
       clockAdvances: input.clockAdvances,
+      terminations: input.terminations,
+      reconciliation: input.reconciliation,
       timeline: d.log,
     },
     outcomes,

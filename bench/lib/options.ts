@@ -188,6 +188,11 @@ export interface ChaosOptions {
   readonly serverRestarts: number;
   /** HTTP edge restarts on the same port (0 or 1). */
   readonly edgeRestarts: number;
+  /**
+   * Loan workflows terminated mid-flight (as from the Web UI); after the fault phase a reconciliation run
+   * must find their open loans and adopt them (0: no terminations, no reconciliation).
+   */
+  readonly terminations: number;
   /** A loan not finished this long after its start is a violation. */
   readonly loanDeadlineS: number;
   /** Emulator step delays. */
@@ -221,6 +226,7 @@ export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: 
     maxWorkerKills: partial.maxWorkerKills ?? Number.POSITIVE_INFINITY,
     serverRestarts: partial.serverRestarts ?? 1,
     edgeRestarts: partial.edgeRestarts ?? 1,
+    terminations: partial.terminations ?? 3,
     loanDeadlineS: partial.loanDeadlineS ?? 900,
     timing: partial.timing ?? 'realistic',
     json: partial.json,
@@ -244,6 +250,7 @@ export function chaosOptions(partial: Partial<ChaosOptions> & { readonly loans: 
   if (![0, 1].includes(options.serverRestarts)) problems.push('--server-restarts must be 0 or 1');
   if (options.temporal !== undefined && options.serverRestarts > 0) problems.push('--server-restarts needs a dev server: give 0 with --temporal');
   if (![0, 1].includes(options.edgeRestarts)) problems.push('--edge-restarts must be 0 or 1');
+  if (!Number.isInteger(options.terminations) || options.terminations < 0) problems.push('--terminations must be an integer ≥ 0');
   if (options.cluster && options.temporal !== undefined) problems.push('--cluster starts its own Temporal: not with --temporal');
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return options;
@@ -266,6 +273,7 @@ export const CHAOS_COMMAND = {
     cluster: { type: 'boolean', help: 'run on its own Temporal cluster (PostgreSQL, four services, TLS; npm run cluster): two workers, history and matching SIGKILLs, a PostgreSQL restart' },
     workers: text('N', 'worker processes, SIGKILLed in turn (rolling; default 1; 2 with --cluster)'),
     'edge-restarts': text('0|1', 'HTTP edge restarts (default 1)'),
+    terminations: text('N', 'loan workflows terminated mid-flight, whose loans reconciliation must adopt (default 3)'),
     'loan-deadline-s': text('T', 'a loan unfinished this long after its start is a violation (default 900)'),
     timing: text('instant|realistic', 'emulator step delays (default realistic)'),
     'keep-dir': { type: 'boolean', help: 'keep the temporary directory (database, logs)' },
@@ -279,7 +287,7 @@ export function chaosOptionsOf(v: Values<typeof CHAOS_COMMAND>): ChaosOptions {
   const numbers: [keyof ChaosOptions & string, keyof typeof v][] = [
     ['durationS', 'duration-s'], ['concurrency', 'concurrency'], ['faultFreeLoans', 'fault-free-loans'],
     ['killEveryS', 'kill-every-s'], ['maxWorkerKills', 'max-worker-kills'], ['serverRestarts', 'server-restarts'],
-    ['edgeRestarts', 'edge-restarts'], ['loanDeadlineS', 'loan-deadline-s'], ['workers', 'workers'],
+    ['edgeRestarts', 'edge-restarts'], ['loanDeadlineS', 'loan-deadline-s'], ['workers', 'workers'], ['terminations', 'terminations'],
   ];
   for (const [key, flag] of numbers) {
     const n = numberOption(flag, v[flag] as string | undefined);

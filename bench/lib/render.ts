@@ -168,6 +168,13 @@ export function renderChaosReport(report: ChaosReport): string {
       + ` ${c.inFlightAtServerRestart.join(', ') || '-'} loans in flight); ${c.edgeRestarts} HTTP edge restart(s) (down ${c.edgeDowntimeS.join(', ') || '-'} s,`
       + ` ${c.inFlightAtEdgeRestart.join(', ') || '-'} loans in flight); ${c.clockAdvances} emulator clock advances of 25 h`,
     ...c.timeline.filter((line) => !line.includes('SIGKILL worker')).map((line) => `    ${line}`),
+    ...(c.reconciliation === null ? [] : [
+      `  terminations: ${c.terminations.length} loan workflows terminated mid-flight; reconciliation found ${c.reconciliation.firstRun.orphans} orphans`
+        + ` among ${c.reconciliation.firstRun.loansChecked} open loans, adopted ${c.reconciliation.firstRun.adoptionsStarted}`
+        + ` (every adoption at its outcome ${c.reconciliation.adoptionS.toFixed(1)} s after the run began); a second run found ${c.reconciliation.secondRun.orphans} orphans`,
+      ...c.terminations.map((t) => `    ${t.workflowId}: loan ${t.loanId} ${t.loanStatus} when terminated, ${t.defactoStatusAtReconciliation ?? '?'} at reconciliation`
+        + ` → ${t.adoptedBy ? `adopted by ${t.adoptedBy}` : 'not adopted'}`),
+    ]),
     `  outcomes: ${Object.entries(report.outcomes).map(([kind, s]) => `${kind} ${Object.entries(s).map(([st, n]) => `${st}×${n}`).join('/')}`).join(', ')}`,
     'Invariants',
     ...report.invariants.map((i) => `  ${i.ok ? 'PASS' : 'FAIL'}  ${i.name}: ${i.detail}`),

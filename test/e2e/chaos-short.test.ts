@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runChaos } from '../../bench/chaos/chaos';
 import { scanHistories, scanLogs, type HistoryEvidence } from '../../bench/chaos/evidence';
 import {
-  checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkInvoices, checkLoans, checkOutcomes,
+  checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkFollowed, checkInvoices, checkLoans, checkOutcomes,
   type Inventory, type LoanRun,
 } from '../../bench/chaos/invariants';
 import { chaosOptions } from '../../bench/lib/options';
@@ -21,6 +21,7 @@ const INVARIANTS = [
   'one borrower per identifier',
   'one invoice per invoice number',
   'one loan per workflow',
+  'no open loan at Defacto without a workflow following it',
   'no validation or cancel applied twice',
   "each credit line's available balance equals its limit minus outstanding loans",
   'no workflow left running past its deadline',
@@ -31,7 +32,7 @@ const INVARIANTS = [
 ];
 
 describe('chaos (short variant)', () => {
-  it('30 loans under faults, a worker SIGKILL, a Temporal restart and an HTTP edge restart: every invariant holds', async () => {
+  it('30 loans under faults, a worker SIGKILL, a Temporal restart, an HTTP edge restart and two terminations: every invariant holds', async () => {
     const progress: string[] = [];
     const report = await runChaos(chaosOptions({
       loans: 30,
@@ -42,6 +43,7 @@ describe('chaos (short variant)', () => {
       durationS: 15,
       killEveryS: 4,
       maxWorkerKills: 1,
+      terminations: 2,
       loanDeadlineS: 110,
       // Shorter than the realistic delays, long enough that every disruption hits loans mid-way.
       timing: { decisionDelayMs: 400, stepDelayMs: 200 },
@@ -61,6 +63,10 @@ describe('chaos (short variant)', () => {
     expect(report.chaos.inFlightAtServerRestart[0]).toBeGreaterThan(0);
     expect(report.chaos.inFlightAtEdgeRestart[0]).toBeGreaterThan(0);
     expect(report.faults.failedRequests).toBeGreaterThan(0);
+    // Terminated workflows' open loans were found by reconciliation and adopted; a second run found none.
+    expect(report.chaos.terminations).toHaveLength(2);
+    expect(report.chaos.reconciliation?.firstRun.adoptionsStarted).toBeGreaterThan(0);
+    expect(report.chaos.reconciliation?.secondRun.orphans).toBe(0);
     expect(report.throughputRatio).toBeGreaterThan(0);
   }, 170_000);
 
@@ -111,5 +117,14 @@ describe('chaos (short variant)', () => {
     expect(checkCreditLines(lines, defactoLoans)).toMatchObject({ ok: false, detail: expect.stringContaining('available 1000 ≠ 900') });
     expect(checkDeadlines(loans, evidence)).toMatchObject({ ok: false, detail: expect.stringContaining('loan-ref-b still running') });
     expect(checkDeterminism(evidence)).toMatchObject({ ok: false, detail: expect.stringContaining('DeterminismViolationError') });
+    // L2 is open with its workflow terminated and no adoption; reconciliation was told of one orphan it never found.
+    const terminatedEvidence: HistoryEvidence = { ...evidence, executions: [{ workflowId: 'loan-ref-a', runId: 'r', status: 'TERMINATED', startTime: 0, closeTime: 1 }] };
+    const followed = checkFollowed(defactoLoans, terminatedEvidence, {
+      terminated: [{ workflowId: 'loan-ref-a', loanId: 'L2', defactoStatusAtReconciliation: 'TO_REPAY' }], orphanLoanIds: [], secondRunOrphans: 1,
+    });
+    expect(followed.ok).toBe(false);
+    expect(followed.detail).toContain('loan L2 still TO_REPAY');
+    expect(followed.detail).toContain('loan L1 (CLOSED) followed to its end by no workflow (loan-ref-a TERMINATED)');
+    expect(followed.detail).toContain('reconciliation found orphans [], expected [L2]');
   });
 });
