@@ -6,7 +6,6 @@
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Client } from '@temporalio/client';
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import protos from '@temporalio/proto';
@@ -48,7 +47,7 @@ function millis(ts: Date | null | undefined): number | null {
 
 /**
  * Lists every execution of the task queue (visibility), fetches each history, and replays them all; a
- * history that fails to replay is written to `failuresDir` (as `temporal workflow show --output json` would).
+ * history that fails to replay is written to `failuresDir` (binary protobuf `temporal.api.history.v1.History`).
  */
 export async function gatherHistories(client: Client, taskQueue: string, bundleCode: string, failuresDir?: string): Promise<HistoryEvidence> {
   const executions: Execution[] = [];
@@ -85,7 +84,10 @@ export async function gatherHistories(client: Client, taskQueue: string, bundleC
     if (!result.error) continue;
     replayFailures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
     const failed = histories.find((h) => h.workflowId === result.workflowId);
-    if (failuresDir && failed) writeFileSync(join(failuresDir, `replay-failure-${result.workflowId}.json`), historyToJSON(failed.history as protos.temporal.api.history.v1.IHistory));
+    if (failuresDir && failed) {
+      const { History } = temporal.api.history.v1;
+      writeFileSync(join(failuresDir, `replay-failure-${result.workflowId}.binpb`), History.encode(History.fromObject(failed.history as object)).finish());
+    }
   }
   return { executions, histories, liveNondeterminism, workflowTaskFailures, replayFailures, replayed };
 }
