@@ -12,7 +12,7 @@ import type { LoanOutcome } from '../domain/loan';
 import type { LoanOptions, LoanRequest } from '../domain/schemas';
 import type { ReconciliationActivities } from '../activities/reconciliation-types';
 import { readOptions } from './activity-options';
-import { meetPatches } from './patches';
+import { meetPatches, wakesOnNewerStatus } from './patches';
 import { lifecycleCalls, showDetails, type LifecycleContext } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
 import { loanEnded } from './metrics';
@@ -46,7 +46,7 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
   meetPatches();
   const { workflowId } = workflowInfo();
   const state = new LifecycleState(workflowId, input.continued);
-  const commands = new OperatorCommands();
+  const commands = new OperatorCommands(wakesOnNewerStatus());
   registerHandlers(state, commands);
   const loanOptions: LoanOptions = {
     ...input.loan,

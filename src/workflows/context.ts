@@ -104,15 +104,16 @@ export async function waitForChange(ctx: LifecycleContext, delayMs: number): Pro
   // The flag is cleared only after a wait: an event that arrived while an activity ran must end the
   // next wait at once, since that activity's answer may predate it.
   const timeoutMs = Math.max(1, Math.round(delayMs));
-  const wake = () => ctx.commands.wake || ctx.commands.pending();
+  const { commands } = ctx;
+  const newerStatus = () => commands.wakeOnNewerStatus && commands.announcedNewerThan(ctx.state.facts.loan?.status);
+  const wake = () => commands.wake || commands.pending() || newerStatus();
   const until = new Date(Date.now() + timeoutMs).toISOString();
   showDetails(ctx, until);
   ctx.state.flushSearchAttributes();
   const early = patched(PATCHES.userMetadata)
     ? await condition(wake, timeoutMs, { summary: timerSummary(ctx.state, until) })
     : await condition(wake, timeoutMs);
-  if (ctx.commands.wake) wokeOnWebhook(ctx.commands.wokenByEventReceivedAt);
-  ctx.commands.wake = false;
-  ctx.commands.wokenByEventReceivedAt = null;
+  if (commands.wake || newerStatus()) wokeOnWebhook(commands.wokenByEventReceivedAt);
+  commands.waited();
   return early;
 }

@@ -19,7 +19,7 @@ import { loanEnded, loanFailed, loanStarted } from './metrics';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 import { validatedRequest } from './input';
-import { createToCompletion, meetPatches, PATCHES } from './patches';
+import { createToCompletion, meetPatches, PATCHES, wakesOnNewerStatus } from './patches';
 
 export type { LoanLifecycleInput } from './context';
 
@@ -39,7 +39,7 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   meetPatches();
   const { workflowId } = workflowInfo();
   const state = new LifecycleState(workflowId, continued);
-  const commands = new OperatorCommands();
+  const commands = new OperatorCommands(wakesOnNewerStatus());
   registerHandlers(state, commands);
   const ctx: LifecycleContext = { request, state, commands, workflowId, calls: lifecycleCalls(state) };
   state.onSync(() => showDetails(ctx));

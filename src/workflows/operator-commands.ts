@@ -31,6 +31,37 @@ export class OperatorCommands {
   wake = false;
   /** When the edge received the first event behind `wake` (for the webhook-to-wake latency metric). */
   wokenByEventReceivedAt: string | null = null;
+  /** Rank of the newest loan status a Defacto event announced (`wake-on-newer-status`), and of the last one a wait ended on. */
+  private announcedRank = -1;
+  private actedOnRank = -1;
+
+  /**
+   * @param wakeOnNewerStatus compare an event's loan status with the loan when the workflow next waits,
+   *   not when the event arrives (patch `wake-on-newer-status`): the answer of a local activity can reach
+   *   the workflow before or after a signal of the same moment (live and replay differ), so a decision
+   *   taken in the handler from the loan's status is not deterministic; one taken at the wait is.
+   */
+  constructor(readonly wakeOnNewerStatus = false) {}
+
+  /** A Defacto event announced loan status `status` (deduplicated by the caller). */
+  announce(status: LoanStatus, receivedAt: string | null): void {
+    const rank = loanStatusRank(status);
+    if (rank <= this.announcedRank) return;
+    this.announcedRank = rank;
+    this.wokenByEventReceivedAt ??= receivedAt;
+  }
+
+  /** Whether an event announced a status newer than `known` (the loan as last read) not yet waited on. */
+  announcedNewerThan(known: LoanStatus | undefined): boolean {
+    return this.announcedRank > Math.max(this.actedOnRank, known === undefined ? -1 : loanStatusRank(known));
+  }
+
+  /** A wait ended: what was announced so far is what the next read will see. */
+  waited(): void {
+    this.actedOnRank = this.announcedRank;
+    this.wake = false;
+    this.wokenByEventReceivedAt = null;
+  }
 
   /** True while a command waits for the main loop. */
   pending(): boolean {
@@ -113,6 +144,10 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
     // means "look now" once it is.
     if (loan && event.loanId !== loan.id) return;
     if (!state.rememberEvent(`${event.loanId}|${event.eventType}|${event.status}|${event.timestamp}`)) return;
+    if (commands.wakeOnNewerStatus && isLoanStatus(event.status)) {
+      commands.announce(event.status, event.receivedAt ?? null);
+      return;
+    }
     // An old loan status says nothing new; payment events (other statuses) always deserve a look.
     if (loan && isLoanStatus(event.status) && loanStatusRank(event.status) <= loanStatusRank(loan.status)) return;
     commands.wake = true;

@@ -33,6 +33,13 @@ export const PATCHES = {
    * (an activity, a timer, its end), with the values of that moment.
    */
   fewerActions: 'fewer-actions-per-loan',
+  /**
+   * A Defacto event's loan status is compared with the loan when the workflow next waits, not in the
+   * signal handler (see `OperatorCommands`): deterministic whichever of a signal and a local activity's
+   * answer reaches the workflow first. Also spares a read when the event only confirms what a read in
+   * flight returned. Met only in runs that have `fewer-actions-per-loan` (the ones with local activities).
+   */
+  wakeOnNewerStatus: 'wake-on-newer-status',
 } as const;
 
 /**
@@ -62,7 +69,16 @@ const MEETING_ORDER: readonly PatchId[] = [
   PATCHES.userMetadata,
   PATCHES.cancellationIsOperatorCommand,
   PATCHES.fewerActions,
+  PATCHES.wakeOnNewerStatus,
 ];
+
+/**
+ * Whether this run compares event statuses at the wait (`wake-on-newer-status`). Called once, right after
+ * {@link meetPatches}: true only for runs that met it there (new runs), false on replay of older ones.
+ */
+export function wakesOnNewerStatus(): boolean {
+  return patched(PATCHES.fewerActions) && patched(PATCHES.wakeOnNewerStatus);
+}
 
 /** One of the {@link PATCHES} IDs. */
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
