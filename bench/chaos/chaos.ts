@@ -19,7 +19,7 @@ import {
   checkBorrowers, checkCommands, checkCreditLines, checkDeadlines, checkDeterminism, checkInvoices, checkLoans,
   checkFollowed, checkOutcomes, checkSecret, type Inventory, type LoanRun,
 } from './invariants';
-import { reconcileAfterTerminations, terminateOne, type ReconciliationEvidence, type Termination } from './terminations';
+import { planTerminations, reconcileAfterTerminations, terminateOne, type ReconciliationEvidence, type Termination } from './terminations';
 import type { ChaosOptions } from '../lib/options';
 import { buildReport, phaseReport, type ChaosReport, type FaultStats } from './report';
 import { startChaosStack, type ChaosStack } from './stack';
@@ -55,6 +55,7 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
     const edge = new EdgeApi(() => stack.edgeUrl, stack.secrets.backofficeToken);
     const defacto = new DefactoClient({ baseUrl: stack.emulatorUrl, apiKey: stack.secrets.apiKey, retry: 'standalone' });
     const terminations: Termination[] = [];
+    const victims = planTerminations(loans, options.terminations);
     const ctx: DriveContext = {
       client: stack.client, edge, loanDeadlineMs: options.loanDeadlineS * 1000, reviewWindowMs: options.loanDeadlineS * 2000,
     };
@@ -96,12 +97,12 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
         maxWorkerKills: options.maxWorkerKills,
         temporalFaultsAtMs: temporalFaultTimes(options.serverRestarts > 0 ? stack.temporalFaults.length : 0, expectedMs),
         edgeRestartAtMs: options.edgeRestarts > 0 ? Math.round(expectedMs * 0.6) : null,
-        terminationsAtMs: Array.from({ length: options.terminations }, (_, i) => Math.round(expectedMs * (0.25 + (0.4 * i) / Math.max(1, options.terminations - 1)))),
+        terminationsAtMs: Array.from({ length: victims.length }, (_, i) => Math.round(expectedMs * (0.25 + (0.4 * i) / Math.max(1, victims.length - 1)))),
       }, () => pool.launched - pool.finished, async () => {
         const t = await terminateOne(stack.client, loans, terminations);
         return t && `${t.workflowId} (loan ${t.loanId}, ${t.loanStatus})`;
       });
-      say(`phase 2: ${faultLoans.length} loans under faults, worker SIGKILL every ~${options.killEveryS} s, ${options.terminations} terminations;`
+      say(`phase 2: ${faultLoans.length} loans under faults, worker SIGKILL every ~${options.killEveryS} s, ${victims.length} terminations;`
         + ` planned length ${(expectedMs / 1000).toFixed(0)} s`);
       const faultStart = Date.now();
       disruptions.start();
@@ -126,7 +127,6 @@ export async function runChaos(options: ChaosOptions, hooks: ChaosHooks = {}): P
           client: stack.client, taskQueue: stack.taskQueue, reviewWindowMs: ctx.reviewWindowMs, deadlineMs: ctx.loanDeadlineMs,
           defactoStatus: async (loanId) => (await defacto.loans.get(loanId)).status,
           operate: (workflowId, action) => edge.operate(workflowId, action, Date.now() + ctx.loanDeadlineMs),
-          advanceClock: async () => { await emulatorControl(stack.emulatorUrl, stack.secrets.apiKey, 'POST', '/_emulator/clock/advance', { ms: 25 * 3_600_000 }); },
         }, loans, terminations);
         say(`reconciliation: ${reconciliation.firstRun.orphans} orphans found, ${reconciliation.firstRun.adoptionsStarted} adopted,`
           + ` adoptions done after ${reconciliation.adoptionS.toFixed(1)} s; second run: ${reconciliation.secondRun.orphans} orphans`);

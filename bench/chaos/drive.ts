@@ -56,7 +56,7 @@ export async function driveLoan(ctx: DriveContext, loan: LoanRun): Promise<void>
   // A workflow that ended without an outcome (terminated) takes no decision: the operator stops trying.
   let ended = false;
   const operator = action
-    ? ctx.edge.operate(workflowId, action, deadlineAt, () => ended).then(
+    ? holdFor(loan, deadlineAt).then(() => (loan.terminated ? 'terminated' as const : ctx.edge.operate(workflowId, action, deadlineAt, () => ended))).then(
         (result) => { loan.operator = result; },
         (error: unknown) => { loan.operator = `failed: ${error instanceof Error ? error.message : String(error)}`; },
       )
@@ -67,6 +67,11 @@ export async function driveLoan(ctx: DriveContext, loan: LoanRun): Promise<void>
   if (result.outcome) loan.outcome = result.outcome;
   if (result.failure) loan.failure = result.failure;
   await operator;
+}
+
+/** A loan planned for termination keeps its operator waiting until it is terminated (or released). */
+async function holdFor(loan: LoanRun, deadlineAt: number): Promise<void> {
+  while (loan.holdOperator && !loan.terminated && Date.now() < deadlineAt) await pause(250);
 }
 
 /** Live counts of a pool, for progress lines and for planning disruptions. */

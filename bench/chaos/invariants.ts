@@ -27,6 +27,10 @@ export interface LoanRun {
   operator?: string;
   /** The adoption that followed the loan after its workflow was terminated (its outcome is `outcome`). */
   adoptedBy?: string;
+  /** Planned for termination: the harness holds its operator step until then (see terminations.ts). */
+  holdOperator?: boolean;
+  /** Its workflow was terminated by the run. */
+  terminated?: boolean;
   /** Its workflow was terminated and its loan then ended at Defacto, in this status, before reconciliation ran. */
   endedUnfollowed?: LoanStatus;
 }

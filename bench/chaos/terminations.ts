@@ -12,16 +12,24 @@ import type { ReconciliationReport } from '../../src/workflows/reconciliation';
 import { AwaitingDecisionKey, LoanIdKey, LoanStatusKey } from '../../src/workflows/search-attributes';
 import { awaitOutcome } from './drive';
 import type { LoanRun } from './invariants';
-import { CHAOS_POLLING, LOAN_KIND_SPECS, type LoanKind, type OperatorAction } from './scenarios';
+import { CHAOS_POLLING, LOAN_KIND_SPECS, type OperatorAction } from './scenarios';
 
 /**
- * Which in-flight loan a termination prefers: one awaiting an operator (its loan stays open until someone
- * decides, so its orphan is certain to be there for reconciliation), then one waiting a day for its
- * repayment, then any loan open at Defacto.
+ * The loans whose workflows the run will terminate: `count` loans of the fault phase with an operator step,
+ * spread over the phase. The harness holds their operator back, so each waits in TO_VALIDATE for a
+ * decision when terminated (as an operator might terminate a stuck-looking loan from the Web UI): its loan
+ * stays open at Defacto, an orphan certain to be there for reconciliation. Marks them `holdOperator`.
  */
-function preference(awaitingDecision: boolean, kind: LoanKind, loanStatus: LoanStatus): number {
-  if (awaitingDecision) return 2;
-  return kind === 'SUCCESS_ONE_DAY_LATER' && loanStatus === 'TO_REPAY' ? 1 : 0;
+export function planTerminations(loans: readonly LoanRun[], count: number): LoanRun[] {
+  const eligible = loans.filter((l) => l.phase === 'faults' && LOAN_KIND_SPECS[l.kind].operator !== null);
+  if (count <= 0 || eligible.length === 0) return [];
+  const picked = new Set<LoanRun>();
+  for (let i = 0; i < count && picked.size < eligible.length; i += 1) {
+    const at = Math.min(eligible.length - 1, Math.floor(((i + 0.5) / count) * eligible.length));
+    picked.add(eligible.find((l, j) => j >= at && !picked.has(l)) ?? eligible.find((l) => !picked.has(l))!);
+  }
+  for (const loan of picked) loan.holdOperator = true;
+  return [...picked];
 }
 
 /** What a termination did to one loan, and what reconciliation did about it. */
@@ -48,25 +56,21 @@ export interface ReconciliationEvidence {
 const isTerminal = (status: LoanStatus): boolean => TERMINAL_LOAN_STATUSES.includes(status);
 
 /**
- * Terminates one in-flight loan workflow whose loan is open at Defacto (per its `LoanId` and
- * `LoanStatus` search attributes), or answers `null` when none is there yet.
+ * Terminates one planned victim (see {@link planTerminations}) now awaiting its operator, or answers `null`
+ * when none is there yet. Marks the loan run `terminated`, which releases the harness's held operator.
  */
 export async function terminateOne(client: Client, loans: readonly LoanRun[], done: Termination[]): Promise<Termination | null> {
-  const taken = new Set(done.map((t) => t.workflowId));
-  const candidates = loans.filter((l) => l.phase === 'faults' && l.workflowId && l.finishedAt === undefined && !taken.has(l.workflowId));
-  const described = await Promise.all(candidates.map(async (loan) => {
-    const description = await client.workflow.getHandle(loan.workflowId!).describe().catch(() => null);
-    if (!description || description.status.name !== 'RUNNING') return null;
+  const candidates = loans.filter((l) => l.holdOperator && !l.terminated && l.workflowId && l.finishedAt === undefined);
+  for (const loan of candidates) {
+    const handle = client.workflow.getHandle(loan.workflowId!);
+    const description = await handle.describe().catch(() => null);
+    if (!description || description.status.name !== 'RUNNING') continue;
     const loanId = description.typedSearchAttributes.get(LoanIdKey);
     const loanStatus = description.typedSearchAttributes.get(LoanStatusKey) as LoanStatus | undefined;
-    if (!loanId || !loanStatus || isTerminal(loanStatus)) return null;
-    const awaiting = description.typedSearchAttributes.get(AwaitingDecisionKey) === true;
-    return { loan, loanId, loanStatus, preferred: preference(awaiting, loan.kind, loanStatus) };
-  }));
-  const open = described.filter((d) => d !== null).sort((a, b) => b.preferred - a.preferred);
-  for (const { loan, loanId, loanStatus } of open) {
-    const terminated = await client.workflow.getHandle(loan.workflowId!).terminate('chaos: terminated by an operator').then(() => true, () => false);
+    if (!loanId || !loanStatus || description.typedSearchAttributes.get(AwaitingDecisionKey) !== true) continue;
+    const terminated = await handle.terminate('chaos: terminated by an operator').then(() => true, () => false);
     if (!terminated) continue;
+    loan.terminated = true;
     const termination: Termination = { workflowId: loan.workflowId!, loanId, loanStatus, at: Date.now() };
     done.push(termination);
     return termination;
@@ -93,8 +97,6 @@ export interface ReconcileContext {
   readonly deadlineMs: number;
   /** Defacto's status of a loan (read with faults off). */
   readonly defactoStatus: (loanId: string) => Promise<LoanStatus>;
-  /** Moves the emulator clock a day forward (a SUCCESS_ONE_DAY_LATER adoption repays then). */
-  readonly advanceClock: () => Promise<void>;
   /** Plays the operator on a workflow awaiting a decision (the back office's route, as for the started loans). */
   readonly operate: (workflowId: string, action: OperatorAction) => Promise<string>;
 }
@@ -128,9 +130,6 @@ export async function reconcileAfterTerminations(
   const adoptedBy = new Map(first.findings.flatMap((f) => (f.kind === 'orphan' && f.adoptedBy ? [[f.loanId, f.adoptedBy] as const] : [])));
 
   const byWorkflow = new Map(loans.flatMap((l) => (l.workflowId ? [[l.workflowId, l] as const] : [])));
-  const waiting = terminations.filter((t) => adoptedBy.has(t.loanId) && byWorkflow.get(t.workflowId)?.kind === 'SUCCESS_ONE_DAY_LATER'
-    && t.defactoStatusAtReconciliation === 'TO_REPAY');
-  if (waiting.length > 0) await ctx.advanceClock();
   await Promise.all(terminations.map(async (termination) => {
     const loan = byWorkflow.get(termination.workflowId);
     const adoption = adoptedBy.get(termination.loanId) ?? null;
