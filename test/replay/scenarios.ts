@@ -51,10 +51,12 @@ export interface ReplayScenario {
 const generated = { borrower: { generate: true } } as const;
 const HOUR_MS = 3_600_000;
 /**
- * Short emulator delays: with `instant` timing the loan is often settled by the next read, so the history
- * has no waits at all; these make the polling path (durable timers) part of the recording.
+ * Emulator delays long enough for a wait: with `instant` timing (or a few milliseconds) the loan has moved
+ * on by the next read, since reads chain as local activities within a workflow task and each new phase is
+ * read at once, so the history would have no waits at all; these make the polling path (durable timers)
+ * part of the recording.
  */
-const SHORT_DELAYS = { timing: { decisionDelayMs: 150, stepDelayMs: 60 } } as const;
+const SHORT_DELAYS = { timing: { decisionDelayMs: 1_500, stepDelayMs: 800 } } as const;
 
 /** The event types of a history, in order. */
 export function eventTypes(history: JsonHistory): string[] {
