@@ -1,7 +1,8 @@
 /**
  * `createActivities({ defacto, log })`: one activity per Defacto endpoint the loan lifecycle uses, each
  * behind the failure chokepoint (`DefactoError` → `ApplicationFailure`), counted (retries, failures,
- * Retry-After waits) and heartbeating while it runs.
+ * Retry-After waits) and heartbeating while it runs; as local activities, their answers are reused when a
+ * refused workflow task runs them again (./local-read-memo.ts).
  * Register the result on a worker.
  */
 import type { DefactoClient } from '../defacto';
@@ -11,6 +12,7 @@ import { mapDefactoFailures } from './failures';
 import { mapActivities, withHeartbeat } from './heartbeat';
 import { invoiceActivities } from './invoices';
 import { loanActivities } from './loans';
+import { LocalReadMemo } from './local-read-memo';
 import { recordDefactoCallsOfActivities, withActivityMetrics } from './metrics';
 import { paymentActivities } from './payments';
 import { reconciliationActivities, type ReconciliationDependencies } from './reconciliation';
@@ -38,7 +40,9 @@ export function createActivities({ defacto, log }: ActivityDependencies): LoanAc
     ...loanActivities(defacto, log),
     ...paymentActivities(defacto),
   };
-  return mapActivities(mapActivities(mapDefactoFailures(activities), withActivityMetrics), withHeartbeat);
+  // Outermost: a memo hit makes no Defacto call, so it counts no call either.
+  const memo = new LocalReadMemo();
+  return mapActivities(mapActivities(mapActivities(mapDefactoFailures(activities), withActivityMetrics), withHeartbeat), (fn) => memo.wrap(fn));
 }
 
 /** Builds the reconciliation and adoption activities (Defacto reads, Temporal visibility, adoption starts). */
