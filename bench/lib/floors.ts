@@ -10,6 +10,10 @@
  */
 import type { LoanActivities } from '../../src/activities';
 import type { Scenario } from '../../src/domain/loan';
+import { PATCHES } from '../../src/workflows/patches';
+
+/** Patch markers of a new run: `meetPatches()` meets every patch in its first workflow task. */
+export const PATCH_MARKERS = Object.keys(PATCHES).length;
 
 type ActivityName = keyof LoanActivities;
 
@@ -101,12 +105,12 @@ export const LOCAL_READS_SHAPES: Readonly<Record<Scenario, LocalReadsShape>> = {
   // start: generateBusiness (local) → createBorrower | signBorrower | getBorrower, contract, credit line (local)
   // → generateInvoice | requestLoan | getLoan, payments, events, credit line (local) → end.
   // The task after createBorrower changes nothing published: 4 upserts.
-  SUCCESS: { workflowTasks: 5, regularActivities: 4, localActivities: 8, markerTasks: 3, upserts: 4, patchMarkers: 5 },
+  SUCCESS: { workflowTasks: 5, regularActivities: 4, localActivities: 8, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
   // … | getLoan TO_REPAY, getLoan again (local), timer | signal: getLoan CLOSED, payments, events, credit line → end.
-  SUCCESS_ONE_DAY_LATER: { workflowTasks: 6, regularActivities: 4, localActivities: 10, markerTasks: 4, upserts: 5, patchMarkers: 5 },
-  FAIL: { workflowTasks: 5, regularActivities: 4, localActivities: 6, markerTasks: 3, upserts: 4, patchMarkers: 5 },
-  REJECT: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: 5 },
-  CANCEL: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: 5 },
+  SUCCESS_ONE_DAY_LATER: { workflowTasks: 6, regularActivities: 4, localActivities: 10, markerTasks: 4, upserts: 5, patchMarkers: PATCH_MARKERS },
+  FAIL: { workflowTasks: 5, regularActivities: 4, localActivities: 6, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  REJECT: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  CANCEL: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
 };
 
 /** Which shape a floor is of: today's (reads as local activities) or every call an activity (the baseline commit's). */
@@ -152,9 +156,9 @@ export function actionFloor(scenario: Scenario, shape: FloorShape = 'local-reads
  * look (upsert of TO_REPAY in the task that schedules it), then the task that starts the timer.
  */
 export function parkedHistoryFloor(shape: FloorShape = 'local-reads'): number {
-  // Through the timer: 5 tasks, 4 activities, 6 local reads, 4 upserts, 5 patch markers and their
+  // Through the timer: 5 tasks, 4 activities, 6 local reads, 4 upserts, the patch markers and their
   // version upserts, TimerStarted.
-  if (shape === 'local-reads') return 1 + 3 * 5 + 3 * 4 + 6 + 4 + 2 * 5 + 1;
+  if (shape === 'local-reads') return 1 + 3 * 5 + 3 * 4 + 6 + 4 + 2 * PATCH_MARKERS + 1;
   const activities = PREFIX.reduce((n, round) => n + round.length, 0) + 1;
   const workflowTasks = PREFIX.length + 2;
   return 1 + 3 * workflowTasks + 3 * activities + 6 + 1;

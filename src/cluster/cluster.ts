@@ -5,21 +5,24 @@
  * and is reused by the next start (same ports when they are free, same certificates, same data).
  * No process outlives the caller: each runs under a watchdog (see ./supervised.ts).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { setupNamespace } from '../namespace-setup';
-import { ensureClusterBinaries, type ClusterBinaries } from './binaries';
+import { ensureClusterBinaries } from './binaries';
 import { DEFAULT_CLUSTER_DIR } from './paths';
-import { ensurePostgresInstalled, initPostgres, postgresDataDir, startPostgres, type PostgresLogin } from './postgres';
+import { ensurePostgresInstalled, initPostgres, postgresDataDir, startPostgres } from './postgres';
 import {
-  renderDynamicConfig, renderServerConfig, TEMPORAL_SERVICES, type ServicePorts, type TemporalService,
+  renderDynamicConfig, renderServerConfig, TEMPORAL_SERVICES, type TemporalService,
 } from './server-config';
 import { logTail, spawnSupervised, type SupervisedProcess } from './supervised';
+import { ClusterError } from './errors';
+import { setUpSchema, sleep, waitFor, waitServing } from './readiness';
+import { alive, choosePorts, readState, writeState, type ClusterState } from './state';
 import { ensureClusterTls, type ClusterTls } from './tls';
+
+export { ClusterError } from './errors';
 
 /** How to start a cluster. */
 export interface ClusterOptions {
@@ -75,123 +78,6 @@ export interface Cluster {
    */
   waitServing(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Raised when the cluster cannot start; the message says what failed and carries a log tail. */
-export class ClusterError extends Error {
-  override readonly name = 'ClusterError';
-}
-
-/** What the data directory remembers between starts (cluster.json). */
-interface ClusterState {
-  shards: number;
-  postgres: PostgresLogin & { port: number };
-  ports: Record<TemporalService, ServicePorts>;
-  frontendHttpPort: number;
-  /** The process running the cluster and its process groups, while it runs. */
-  owner?: { pid: number; pgids: number[] };
-}
-
-const STATE_FILE = 'cluster.json';
-
-function readState(dataDir: string): ClusterState | undefined {
-  const file = join(dataDir, STATE_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ClusterState) : undefined;
-}
-
-function writeState(dataDir: string, state: ClusterState): void {
-  writeFileSync(join(dataDir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function listen(port: number): Promise<number | undefined> {
-  return new Promise((resolvePort) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolvePort(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      const bound = typeof address === 'object' && address ? address.port : undefined;
-      server.close(() => resolvePort(bound));
-    });
-  });
-}
-
-// The membership table stores ports as a PostgreSQL smallint: every port stays below 32768, under Linux's
-// ephemeral range (32768–60999), where it cannot collide with outgoing connections either.
-const PORT_RANGE = { low: 20_000, high: 32_767 } as const;
-
-/** `wanted` when it is free on loopback, else a free port of {@link PORT_RANGE} not in `taken`. */
-async function portFor(wanted: number | undefined, taken: Set<number>): Promise<number> {
-  if (wanted && wanted >= PORT_RANGE.low && wanted <= PORT_RANGE.high && !taken.has(wanted) && (await listen(wanted)) === wanted) {
-    taken.add(wanted);
-    return wanted;
-  }
-  for (;;) {
-    const port = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low + 1));
-    if (!taken.has(port) && (await listen(port)) === port) {
-      taken.add(port);
-      return port;
-    }
-  }
-}
-
-async function choosePorts(previous: ClusterState | undefined): Promise<Pick<ClusterState, 'ports' | 'frontendHttpPort'> & { postgresPort: number }> {
-  const taken = new Set<number>();
-  const postgresPort = await portFor(previous?.postgres.port, taken);
-  const ports = {} as Record<TemporalService, ServicePorts>;
-  for (const service of TEMPORAL_SERVICES) {
-    const old = previous?.ports[service];
-    ports[service] = {
-      grpc: await portFor(old?.grpc, taken),
-      membership: await portFor(old?.membership, taken),
-      metrics: await portFor(old?.metrics, taken),
-    };
-  }
-  return { postgresPort, ports, frontendHttpPort: await portFor(previous?.frontendHttpPort, taken) };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function grpcCode(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** Runs the SQL tool against one database: create it, set up versioning, apply every schema version. Idempotent. */
-async function setUpSchema(binaries: ClusterBinaries, state: ClusterState, database: string, schemaName: string, logFile: string): Promise<void> {
-  const run = (args: readonly string[]): Promise<{ code: number | null; output: string }> => new Promise((done) => {
-    const child = spawn(binaries.sqlTool, [
-      '--plugin', 'postgres12', '--endpoint', '127.0.0.1', '--port', String(state.postgres.port),
-      '--user', state.postgres.user, '--database', database, ...args,
-    ], { env: { ...process.env, SQL_PASSWORD: state.postgres.password }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('error', (error) => done({ code: -1, output: error.message }));
-    child.on('close', (code) => {
-      writeFileSync(logFile, `$ temporal-sql-tool --database ${database} ${args.join(' ')}\n${output}\n`, { flag: 'a' });
-      done({ code, output });
-    });
-  });
-  const create = await run(['create-database', '--defaultdb', 'postgres']);
-  if (create.code !== 0 && !/already exists/i.test(create.output)) {
-    throw new ClusterError(`creating database ${database} failed; see ${logFile}:\n${create.output.trim().split('\n').slice(-3).join('\n')}`);
-  }
-  for (const args of [['setup-schema', '-v', '0.0'], ['update-schema', '--schema-name', schemaName]]) {
-    const result = await run(args);
-    if (result.code !== 0) {
-      throw new ClusterError(`${args[0]} of ${database} failed; see ${logFile}:\n${result.output.trim().split('\n').slice(-3).join('\n')}`);
-    }
-  }
 }
 
 /**
@@ -371,40 +257,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   } catch (error) {
     await stopAll();
     throw error;
-  }
-}
-
-/** Waits until the history service answers for every shard and matching for a task queue. */
-async function waitServing(connection: Connection, namespace: string, shards: number, deadline: number, check: () => void): Promise<void> {
-  await waitFor('the history service', deadline, check, async () => {
-    // Different IDs land on different shards; each answer comes from the history service owning it.
-    for (let i = 0; i < shards * 2; i += 1) {
-      try {
-        await connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: `cluster-readiness-${i}` } });
-      } catch (error) {
-        if (grpcCode(error) !== 5) throw error;
-      }
-    }
-  });
-  await waitFor('the matching service', deadline, check, async () => {
-    await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: 'cluster-readiness' }, taskQueueType: 1 });
-  });
-}
-
-/** Calls `probe` until it resolves, `check` throws (a process died) or `deadline` passes. */
-async function waitFor<T>(what: string, deadline: number, check: () => void, probe: () => Promise<T>): Promise<T> {
-  let lastError: unknown;
-  for (;;) {
-    check();
-    try {
-      return await probe();
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new ClusterError(`${what} did not answer in time: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
-    }
-    await sleep(300);
   }
 }
 

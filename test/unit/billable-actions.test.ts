@@ -5,7 +5,8 @@
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { actionsOfHistory, parseServerActions, serverActionsBetween, totalActions, type ActionEvent } from '../../bench/lib/actions';
-import { actionFloor, historyFloor } from '../../bench/lib/floors';
+import { actionFloor, historyFloor, PATCH_MARKERS } from '../../bench/lib/floors';
+import { PATCHES } from '../../src/workflows/patches';
 
 const T = proto.temporal.api.enums.v1.EventType;
 
@@ -61,6 +62,8 @@ describe('floors', () => {
     expect(actionFloor('SUCCESS', 'activities')).toBe(20);
     expect(historyFloor('SUCCESS', 'activities')).toBe(72);
     expect(actionFloor('SUCCESS')).toBe(12);
-    expect(historyFloor('SUCCESS')).toBe(51);
+    // 41 events of the path, plus each patch marker of the first task with its TemporalChangeVersion upsert.
+    expect(historyFloor('SUCCESS')).toBe(41 + 2 * PATCH_MARKERS);
+    expect(PATCH_MARKERS).toBe(Object.keys(PATCHES).length);
   });
 });
