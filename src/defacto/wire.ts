@@ -13,3 +13,5 @@ export * from './wire/webhooks';
 export * from './wire/sandbox';
 export * from './wire/eligibility';
 export * from './wire/counterparties';
+export * from './wire/onboarding';
+export * from './wire/recollection';

@@ -18,7 +18,9 @@ import { eligibilityRoutes } from './routes/eligibility';
 import { invoiceRoutes } from './routes/invoices';
 import { loanRoutes } from './routes/loans';
 import { notImplementedRoutes } from './routes/not-implemented';
+import { onboardingRoutes } from './routes/onboarding';
 import { paymentRoutes } from './routes/payments';
+import { recollectionRoutes } from './routes/recollection';
 import { repaymentRoutes } from './routes/repayments';
 import { sandboxRoutes } from './routes/sandbox';
 import { webhookRoutes } from './routes/webhooks';
@@ -58,7 +60,7 @@ export async function buildEmulator(options: EmulatorOptions = {}): Promise<Fast
   const deps = { app, ctx };
   for (const routes of [
     sandboxRoutes, borrowerRoutes, invoiceRoutes, loanRoutes, paymentRoutes, repaymentRoutes, eligibilityRoutes, counterpartyRoutes, webhookRoutes,
-    notImplementedRoutes, controlRoutes,
+    onboardingRoutes, recollectionRoutes, notImplementedRoutes, controlRoutes,
   ]) {
     routes(deps);
   }

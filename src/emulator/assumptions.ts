@@ -3,7 +3,7 @@
  * digest section (`/work/shared/defacto-api.md`, "§") whose ASSUMPTION it encodes; docs/api-assumptions.md
  * maps them back. Change a choice here, not in the handlers.
  */
-import type { PaymentStatus, Scenario } from '../defacto/wire';
+import type { LoanStatus, PaymentStatus, Scenario } from '../defacto/wire';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -150,3 +150,48 @@ export const DEFAULT_RETRY_AFTER_S = 1;
 
 /** Request body limit: inline invoices carry base64 PDFs (§1.4). */
 export const BODY_LIMIT_BYTES = 15 * 1024 * 1024;
+
+/**
+ * Onboardings (§3.26, OAS `POST /onboardings`): an onboarding lives 168 h (`is_expired` after); a partner must
+ * name the `business` (the OAS: "Required for partner onboarding"), else 422; without `referral` it reads back
+ * this value (the OAS marks it required on output).
+ */
+export const ONBOARDING_LIFETIME_MS = 168 * HOUR;
+export const ONBOARDING_DEFAULT_REFERRAL = 'api';
+/**
+ * A second `POST /onboardings` for a business with a live `CREATED` onboarding answers that onboarding with a fresh
+ * `secure_resume_link`, valid this long (OAS: 2 h); a business that is already a borrower answers `DUPLICATE` with
+ * its `borrower_id`. The tunnel itself is `GET /_emulator/onboarding/continue/{id}`: it enrols the business as a
+ * READY borrower (details from the public registry) unless it is forced `NOT_ELIGIBLE`.
+ */
+export const SECURE_RESUME_LINK_TTL_MS = 2 * HOUR;
+
+/**
+ * `GET /business/public-data` (§3.26): the "public registry" is the businesses the tenant knows (borrowers,
+ * counterparties), else a well-formed fake business derived from the identifier alone (same identifier, same
+ * answer); the optional `name`/`street`/`postal_code`/`city`/`country` narrow it (case-insensitive substring) and an
+ * entry that does not match is left out. `identifier_type` is checked (only `hr_nummer` is declared) but does not
+ * restrict the search.
+ */
+export const PUBLIC_REGISTRY_KNOWS_EVERY_IDENTIFIER = true;
+
+/**
+ * Recollection (§3.26): a case is opened for a registered borrower's own loans that are disbursed and not repaid
+ * (these statuses; else 400 `invalid_transition`). What a loan owes a plan is its principal plus the fees estimated
+ * to `to_repay_at`, minus what was repaid (late interest is not emulated); each plan must letter exactly that per
+ * loan (else 422 naming `installments`).
+ */
+export const RECOLLECTABLE_LOAN_STATUSES: readonly LoanStatus[] = ['TO_REPAY', 'TO_REPAY_FEES'];
+/**
+ * Installment-plan simulation (`…/installment-plans/compute`): without `period` monthly, without `repayment_method`
+ * SCT; at most this many installments; the debt is split evenly (the remainder on the first installments), loans
+ * lettered in `to_repay_at` order; a date on a weekend moves to the next Monday (bank holidays are not emulated).
+ */
+export const DEFAULT_INSTALLMENT_PERIOD = 'monthly' as const;
+export const DEFAULT_INSTALLMENT_PAYMENT_METHOD = 'SCT' as const;
+export const MAX_INSTALLMENTS = 36;
+/**
+ * Installment plans are created `DRAFT` (every installment) and reach `PROPOSED` one step later, when the plans they
+ * replace (same loans) get their unpaid installments `CANCELED`. Installments are never collected by the emulator.
+ */
+export const INSTALLMENT_PLAN_ACTIVATION_STEPS = 1;

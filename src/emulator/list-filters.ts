@@ -50,6 +50,8 @@ export interface ListSpec<T, D> {
   readonly defaultSort?: string;
   /** Candidates when a parameter is given, found by index instead of a scan (they must still pass every filter). */
   readonly indexes?: Readonly<Record<string, (values: readonly string[], data: D) => readonly T[]>>;
+  /** Parameters the request must give (422 `field required` otherwise). */
+  readonly required?: readonly string[];
   /** Parameters that must not be combined. */
   readonly exclusive?: readonly (readonly [string, string])[];
 }
@@ -162,6 +164,9 @@ export function parseListQuery<T, D>(
     const given = values(query, name);
     const test = given.length === 0 ? undefined : compile(name, filter, given, context, bad);
     if (test) tests.push(test);
+  }
+  for (const name of spec.required ?? []) {
+    if (values(query, name).length === 0) bad(name, 'field required');
   }
   for (const [a, b] of spec.exclusive ?? []) {
     if (values(query, a).length > 0 && values(query, b).length > 0) bad(a, `cannot be combined with ${b}`);

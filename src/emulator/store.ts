@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { PARTNER_CREDIT_LINE_POOL_CENTS } from './assumptions';
 import type {
   AccountDetails, AccountingEventType, ApiPostBorrower, BorrowerStatus, CounterpartyCreation, Currency, EligibilityScenario,
-  IdentifierType, InvoiceStatus, LoanStatus, LoanType, PaymentMethod, PaymentStatus, PaymentType, RelationType, Scenario,
-  WebhookEventType,
+  IdentifierType, InvoiceStatus, LoanStatus, LoanType, OnboardingCreation, OnboardingStatus, PaymentIntentStatus, PaymentMethod,
+  PaymentStatus, PaymentType, RelationType, Scenario, WebhookEventType,
 } from '../defacto/wire';
 
 /** Fields every stored record has. `createdAt`/`updatedAt` are internal (errata 10), epoch ms. */
@@ -197,6 +197,63 @@ export interface CounterpartyRecord extends StoredRecord {
   relationTypes: Set<RelationType>;
 }
 
+/** An onboarding of a business through the tunnel (`POST /onboardings`). */
+export interface OnboardingRecord extends StoredRecord {
+  input: OnboardingCreation;
+  status: OnboardingStatus;
+  /** Name of the business as the public registry knows it (null without a business). */
+  businessName: string | null;
+  borrowerId: string | null;
+  /** Set when a later `POST /onboardings` for the same business handed out a secure resume link. */
+  resumeLink: { token: string; expiresAt: number } | null;
+  /** What the tunnel decided once the borrower went through it (null before). */
+  eligible: boolean | null;
+  eligibilityId: string;
+}
+
+/** An action of a recollection case. */
+export interface RecollectionActionRecord {
+  id: string;
+  name: string;
+  status: 'CANCELED' | 'DONE' | 'SCHEDULED';
+  statusAt: number;
+  dueAt: number;
+  shortDescription: string | null;
+}
+
+/** A recollection case: a debtor, its late loans, the actions and installment plans to recover them. */
+export interface RecollectionCaseRecord extends StoredRecord {
+  agent: string;
+  debtor: { identifier: string; identifierType: IdentifierType };
+  loanIds: string[];
+  nextAction: RecollectionActionRecord;
+  pastActions: RecollectionActionRecord[];
+  /** Installment plans made for the case, oldest first; the last one is active. */
+  planIds: string[];
+  notes: Record<string, unknown> | null;
+}
+
+/** One installment (payment intent) of a plan. */
+export interface InstallmentRecord {
+  id: string;
+  amount: number;
+  date: number;
+  status: PaymentIntentStatus;
+  loans: { loanId: string; amount: number }[];
+  recollectionFees: number;
+  reference: string | null;
+}
+
+/** An installment plan (from a recollection case or `POST /installment-plans`). */
+export interface InstallmentPlanRecord extends StoredRecord {
+  business: { identifier: string; identifierType: IdentifierType };
+  loanIds: string[];
+  paymentMethod: PaymentMethod;
+  installments: InstallmentRecord[];
+  recollectionCaseId: string | null;
+  saltId: string | null;
+}
+
 /** A webhook subscription. */
 export interface WebhookRecord extends StoredRecord {
   name: string;
@@ -242,6 +299,9 @@ export class TenantState {
   readonly accountingEvents = new Collection<AccountingEventRecord>();
   readonly payLinks = new Collection<PayLinkRecord>();
   readonly repaymentMethods = new Map<string, RepaymentMethodRecord[]>();
+  readonly onboardings = new Collection<OnboardingRecord>();
+  readonly recollectionCases = new Collection<RecollectionCaseRecord>();
+  readonly installmentPlans = new Collection<InstallmentPlanRecord>();
 
   readonly borrowerByIdentifier = new Map<string, string>();
   readonly invoicesByNumber = new Map<string, string[]>();
@@ -253,6 +313,8 @@ export class TenantState {
   readonly counterpartyList = new Collection<CounterpartyRecord>();
   readonly ibanOwner = new Map<string, string>();
   readonly eligibility = new Map<string, EligibilityScenario>();
+  /** Installment plans of `POST /installment-plans` by `salt_id` (given or derived from the sorted loan ids). */
+  readonly installmentPlanBySalt = new Map<string, string>();
   readonly documents = new Map<string, string>();
   readonly counters = { validations: 0, cancels: 0 };
   repaymentMode: RepaymentMode | undefined;
@@ -272,6 +334,8 @@ export class EmulatorStore {
   readonly loanTenant = new Map<string, string>();
   /** pay-by-link id → tenant key: the link is followed without a bearer token. */
   readonly payLinkTenant = new Map<string, string>();
+  /** onboarding id → tenant key: the tunnel is followed without a bearer token. */
+  readonly onboardingTenant = new Map<string, string>();
 
   /** The next insertion sequence number (global, strictly increasing). */
   nextSeq(): number {
@@ -307,6 +371,7 @@ export class EmulatorStore {
     this.tenants.clear();
     this.loanTenant.clear();
     this.payLinkTenant.clear();
+    this.onboardingTenant.clear();
   }
 }
 
