@@ -6,7 +6,9 @@
 import { inspect } from 'node:util';
 import type { z } from 'zod';
 import type { Logger } from '../logging';
+import { onboardingMethods, type OnboardingMethods } from './onboarding-client';
 import { paginate, type Paginated } from './pagination';
+import { installmentPlanMethods, recollectionMethods, type InstallmentPlanMethods, type RecollectionMethods } from './recollection-client';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from './retry-policy';
 import { createTransport, safeBaseUrl, type QueryParams, type Send } from './transport';
 import {
@@ -189,6 +191,12 @@ export class DefactoClient {
     /** `POST /repay/now`: a link the borrower follows to pay `amount` cents now. Not idempotent: each call makes a new link. */
     repayNow(body: RepayNowRequest): Promise<RepayNowResponse>;
   };
+  /** Onboardings through Defacto's tunnel and public business data (`onboarding-client.ts`). */
+  readonly onboardings: OnboardingMethods;
+  /** Recollection cases and their installment plans (`recollection-client.ts`). */
+  readonly recollection: RecollectionMethods;
+  /** Installment plans (`POST /installment-plans`, `GET /installment-plan/{id}`). */
+  readonly installmentPlans: InstallmentPlanMethods;
   /** Webhook subscriptions and look-up by URL. */
   readonly webhooks: {
     create(body: CreateWebhook): Promise<Webhook>;
@@ -429,6 +437,9 @@ export class DefactoClient {
       repayNow: (body) =>
         send({ method: 'POST', pathTemplate: '/repay/now', body, response: json(RepayNowResponseSchema, 'RepayNowResponse'), idempotent: false }),
     };
+    this.onboardings = onboardingMethods(send);
+    this.recollection = recollectionMethods(send);
+    this.installmentPlans = installmentPlanMethods(send);
 
     this.webhooks = {
       create: (body) =>

@@ -11,7 +11,9 @@ import {
   ApiTenantCreditLineSchema, DenialCodeListSchema, EligibilityResponseSchema, GeneratedInvoiceSchema, IbanGeneratedSchema,
   LoanApiEventSchema, LoanApiSchema, MinimalLoanApiSchema, pageSchema, PaymentApiSchema, ProblemSchema, RepayNowResponseSchema,
   TranslationSchema, WebhookSchema, BorrowerFinancialProductSchema, LoanDocumentsLinkSchema, OwnerCreatedSchema,
-  RepaymentMethodSchema, CounterpartyWithExposureSchema, type ApiPostBorrower, type GeneratedInvoice, type LoanApi,
+  RepaymentMethodSchema, CounterpartyWithExposureSchema, BusinessSearchResultListSchema, InstallmentPlanSchema, OnboardingSchema,
+  RecollectionCaseSchema, RecollectionInstallmentPlanCreatedSchema, RecollectionInstallmentPlanSchema, type ApiPostBorrower,
+  type GeneratedInvoice, type LoanApi, type RecollectionInstallmentPlan,
 } from '../../src/defacto/wire';
 import { OPERATIONS } from '../../src/emulator/operations';
 import { startEmulator, type RunningEmulator } from '../helpers/emulator';
@@ -145,12 +147,55 @@ describe('every emulator response passes the client wire schemas, with no unknow
     await call('GET /counterparties', '/counterparties?relation_types=DEBTOR', page(CounterpartyWithExposureSchema));
     await call('GET /counterparty/{counterparty_id}', `/counterparty/${counterparty.id}`, CounterpartyWithExposureSchema);
 
+    const newcomer = await call<ApiPostBorrower>('GET /sandbox/business-generator', '/sandbox/business-generator', ApiPostBorrowerSchema);
+    const newcomerId = { identifier: newcomer.identifier, identifier_type: 'siren' };
+    const onboarding = await call<{ id: string }>('POST /onboardings', '/onboardings', OnboardingSchema,
+      { preferred_language: 'fr', business: newcomerId, redirect_url: 'https://partner.example/onboarded', email: 'owner@example.com' });
+    await call('POST /onboardings', '/onboardings', OnboardingSchema, { preferred_language: 'fr', business: newcomerId });
+    await call('POST /onboardings', '/onboardings', OnboardingSchema, { preferred_language: 'fr' });
+    await call('GET /onboarding/{onboarding_id}', `/onboarding/${onboarding.id}`, OnboardingSchema);
+    expect((await fetch(`${emulator.url}/_emulator/onboarding/continue/${onboarding.id}`, { redirect: 'manual' })).status).toBe(303);
+    await call('GET /onboarding/{onboarding_id}', `/onboarding/${onboarding.id}`, OnboardingSchema);
+    await call('POST /onboardings', '/onboardings', OnboardingSchema, { preferred_language: 'fr', business: newcomerId });
+    await call('GET /onboarding/{onboarding_id}', `/onboarding/${randomUUID()}`, OnboardingSchema);
+    await call('GET /business/public-data', `/business/public-data?identifier=${business.identifier}`, BusinessSearchResultListSchema);
+    await call('GET /business/public-data', '/business/public-data?identifier=HRB4711&identifier_type=hr_nummer', BusinessSearchResultListSchema);
+    await call('GET /business/public-data', '/business/public-data', BusinessSearchResultListSchema);
+
+    const debtor = { identifier: business.identifier, identifier_type: 'siren' };
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const recollection = await call<{ id: string }>('POST /recollection-cases', '/recollection-cases', RecollectionCaseSchema,
+      { agent: 'Ada', debtor_business: debtor, loan_ids: [loan.id], next_action: { action_name: 'call', due_at: tomorrow, short_description: 'first call' } });
+    await call('POST /recollection-cases', '/recollection-cases', RecollectionCaseSchema,
+      { agent: 'Ada', debtor_business: debtor, loan_ids: [randomUUID()], next_action: { action_name: 'call', due_at: tomorrow } });
+    await call('GET /recollection-cases', `/recollection-cases?identifier=${business.identifier}&identifier_type=siren`, page(RecollectionCaseSchema));
+    await call('GET /recollection-cases', '/recollection-cases', page(RecollectionCaseSchema));
+    await call('GET /recollection-case/{recollection_case_id}', `/recollection-case/${recollection.id}`, RecollectionCaseSchema);
+    await call('GET /recollection-case/{recollection_case_id}', `/recollection-case/${randomUUID()}`, RecollectionCaseSchema);
+    await call('PUT /recollection-case/{recollection_case_id}', `/recollection-case/${recollection.id}`, RecollectionCaseSchema, { recollection_notes: { promised: 'Friday' } });
+    const proposal = await call<RecollectionInstallmentPlan>('POST /recollection-case/{recollection_case_id}/installment-plans/compute',
+      `/recollection-case/${recollection.id}/installment-plans/compute`, RecollectionInstallmentPlanSchema,
+      { number_of_installment: 2, start_date: tomorrow, period: 'biweekly', recollection_fees: 100 });
+    const plan = await call<{ installment_plan_id: string }>('POST /recollection-case/{recollection_case_id}/installment-plans',
+      `/recollection-case/${recollection.id}/installment-plans`, RecollectionInstallmentPlanCreatedSchema, proposal);
+    await call('POST /recollection-case/{recollection_case_id}/installment-plans', `/recollection-case/${recollection.id}/installment-plans`,
+      RecollectionInstallmentPlanCreatedSchema, { payment_method: 'SCT', installments: [] });
+    await call('GET /installment-plan/{installment_plan_id}', `/installment-plan/${plan.installment_plan_id}`, InstallmentPlanSchema);
+    await call('GET /installment-plan/{installment_plan_id}', `/installment-plan/${randomUUID()}`, InstallmentPlanSchema);
+    await call('POST /installment-plans', '/installment-plans', InstallmentPlanSchema, {
+      payment_method: 'SCT', salt_id: randomUUID(),
+      installments: proposal.installments.map(({ recollection_fees: fees, ...rest }) => ({ ...rest, amount: rest.amount - (fees ?? 0), reference: 'plan' })),
+    });
+
     const hook = await call<{ id: string }>('POST /webhooks', '/webhooks', WebhookSchema, { name: 'n', to_url: 'http://127.0.0.1:9/h', event_types: ['Loan.CLOSED'] });
     await call('GET /webhooks', '/webhooks', page(WebhookSchema));
     await call('PATCH /webhook/{webhook_id}', `/webhook/${hook.id}`, WebhookSchema, { name: 'renamed' });
     await call('DELETE /webhook/{webhook_id}', `/webhook/${hook.id}`, 'empty');
     await call('POST /borrower/{borrower_id}/deactivate', `/borrower/${borrower.id}/deactivate`, 'empty');
 
+    // Onboarding and recollection: the walk's successes and refusals are the intended ones.
+    expect(checked.filter((c) => /onboarding|public-data|recollection|installment-plan/.test(c.operation)).map((c) => c.status))
+      .toEqual([200, 200, 422, 200, 200, 200, 404, 200, 200, 422, 201, 422, 200, 422, 200, 404, 200, 200, 201, 422, 200, 404, 201]);
     const bad = checked.filter((c) => c.problems.length > 0);
     expect(bad, JSON.stringify(bad, null, 1)).toEqual([]);
     expect(checked.filter((c) => c.status >= 400).length).toBeGreaterThanOrEqual(5);
