@@ -17,7 +17,7 @@ export const OnboardingBusinessIdentifierSchema = z.object({
 
 /** Body of `POST /onboardings` (OAS `APIOnboardingCreationRequest`). */
 export const OnboardingCreationSchema = z.object({
-  preferred_language: z.string().regex(/^[a-z]{2}$/, 'expected an ISO 639-1 code such as fr, en, es, de, nl'),
+  preferred_language: z.string().regex(/^[A-Za-z]{2}$/, 'expected an ISO 639-1 code such as fr, en, es, de, nl'),
   business: OnboardingBusinessIdentifierSchema.nullish(),
   email: z.email().nullish(),
   phone_number: z.string().nullish(),
