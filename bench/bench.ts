@@ -18,9 +18,10 @@ import { baselinePhase, directPhase, temporalPhase, type PhaseRun } from './phas
 
 /**
  * Order of the phases: the null loan first (a fresh server), the baseline commit's lifecycle, the
- * lifecycle, the lifecycle observed (metrics and tracing on), then the direct baseline.
+ * lifecycle, the lifecycle observed (metrics and tracing on, then each alone), the lifecycle without
+ * payload encryption, then the direct baseline.
  */
-const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'baseline', 'lifecycle', 'observed', 'direct'];
+const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'baseline', 'lifecycle', 'observed', 'metrics-only', 'tracing-only', 'plaintext', 'direct'];
 
 /** Cores busy over the next `ms` milliseconds (whole machine), or null off Linux. */
 async function busyCores(ms = 2_000): Promise<number | null> {
@@ -79,6 +80,7 @@ export function targetChecks(report: Pick<BenchReport, 'ratios'>): TargetCheck[]
   return [
     target('loans/s ÷ null-loan workflows/s', '≥ 0.8', r.vsNullLoan, (v) => v >= 0.8),
     target('loans/s with metrics and tracing on ÷ off', '≥ 0.95', r.observedVsLifecycle, (v) => v >= 0.95),
+    target('loans/s with the payload codec ÷ without', '≥ 0.95', r.codecVsPlaintext, (v) => v >= 0.95),
     target('Defacto calls per loan ÷ minimum', '≤ 1.1', r.callsVsMinimum, (v) => v <= 1.1),
     target('history events ÷ analytical minimum', '≤ 1.1', r.historyVsMinimum, (v) => v <= 1.1),
     target('billable actions per loan (histories) ÷ baseline commit', '≤ 0.6', r.actionsVsBaseline, (v) => v <= 0.6),
@@ -99,6 +101,9 @@ function ratios(phases: Partial<Record<ThroughputPhase, ThroughputResult>>, park
     vsNullLoan: ratio(lifecycle?.loansPerSecond, phases.null?.loansPerSecond),
     vsDirect: ratio(lifecycle?.loansPerSecond, phases.direct?.loansPerSecond),
     observedVsLifecycle: ratio(phases.observed?.loansPerSecond, lifecycle?.loansPerSecond),
+    metricsOnlyVsLifecycle: ratio(phases['metrics-only']?.loansPerSecond, lifecycle?.loansPerSecond),
+    tracingOnlyVsLifecycle: ratio(phases['tracing-only']?.loansPerSecond, lifecycle?.loansPerSecond),
+    codecVsPlaintext: ratio(lifecycle?.loansPerSecond, phases.plaintext?.loansPerSecond),
     actionsVsBaseline: ratio(lifecycle?.history?.actions.mean, phases.baseline?.history?.actions.mean),
     serverActionsVsBaseline: ratio(lifecycle?.serverActions?.perLoan, phases.baseline?.serverActions?.perLoan),
     serverCpuVsBaseline: ratio(lifecycle?.server?.cpuMsPerLoan, phases.baseline?.server?.cpuMsPerLoan),
@@ -137,7 +142,13 @@ export async function runBench(options: BenchOptions, progress: ProgressSink = s
           (runs[phase] ??= []).push(run);
           figures[phase] = round((run.batch.count - run.batch.failed) / (run.batch.durationMs / 1000), 2);
         }
-        perRound.push({ loansPerSecond: figures, vsNullLoan: ratio(figures.lifecycle, figures.null), vsDirect: ratio(figures.lifecycle, figures.direct), observedVsLifecycle: ratio(figures.observed, figures.lifecycle) });
+        perRound.push({
+          loansPerSecond: figures,
+          vsNullLoan: ratio(figures.lifecycle, figures.null),
+          vsDirect: ratio(figures.lifecycle, figures.direct),
+          observedVsLifecycle: ratio(figures.observed, figures.lifecycle),
+          codecVsPlaintext: ratio(figures.lifecycle, figures.plaintext),
+        });
       }
     }
     const phases: Partial<Record<ThroughputPhase, ThroughputResult>> = {};

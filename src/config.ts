@@ -30,6 +30,7 @@ const EnvSchema = z
     PAYLOAD_KEYS: optionalString,
     PAYLOAD_KEYS_FILE: optionalString,
     PAYLOAD_ACTIVE_KEY_ID: optionalString,
+    PAYLOAD_ENCRYPTION: z.enum(['on', 'off']).default('on'),
     SEARCH_TAG_KEY: optionalString,
     CODEC_SERVER_PORT: port.default(8089),
     CODEC_SERVER_TOKEN: optionalString,
@@ -52,10 +53,29 @@ const EnvSchema = z
     message: 'a payload encryption key is required with a real Defacto: set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE (docs/data-protection.md)',
     path: ['PAYLOAD_KEYS'],
   })
+  .refine((env) => env.PAYLOAD_ENCRYPTION === 'on' || !env.DEFACTO_BASE_URL || isLoopbackUrl(env.DEFACTO_BASE_URL), {
+    message: 'PAYLOAD_ENCRYPTION=off is refused with a real Defacto (DEFACTO_BASE_URL is not a loopback address): '
+      + 'payloads are always encrypted there (docs/data-protection.md)',
+    path: ['PAYLOAD_ENCRYPTION'],
+  })
   .refine((env) => !(env.PAYLOAD_KEYS && env.PAYLOAD_KEYS_FILE), {
     message: 'set PAYLOAD_KEYS or PAYLOAD_KEYS_FILE, not both',
     path: ['PAYLOAD_KEYS_FILE'],
   });
+
+/**
+ * True for a URL on this machine (`localhost`, 127.0.0.0/8, `::1`): the emulator, never the real Defacto.
+ * Only there may payload encryption be turned off.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /** Where Defacto is: the real API (URL and key) or the embedded emulator, started by the caller. */
 export type DefactoTarget =
@@ -79,6 +99,12 @@ export interface AppConfig {
     readonly webhookToken: string | undefined;
   };
   readonly dataProtection: {
+    /**
+     * Whether payloads are encrypted (`PAYLOAD_ENCRYPTION`, on by default). Off only against the emulator
+     * (the benchmark's measure of the codec's cost): the data converter then has no payload codec, so it
+     * reads plain payloads only.
+     */
+    readonly payloadEncryption: boolean;
     /** Payload encryption keys (several for rotation, one active). */
     readonly keyring: PayloadKeyring;
     /** Where the keys came from; `development` is the generated key of this checkout (`.tools/`). */
@@ -280,7 +306,9 @@ function loadDataProtection(e: z.infer<typeof EnvSchema>): AppConfig['dataProtec
   }
   const tagKey = decodeKey('search tag key', searchTagKey, 'SEARCH_TAG_KEY');
   if (tagKey.length < 16) throw new KeyringError('SEARCH_TAG_KEY must be at least 16 bytes of base64');
-  return { keyring: new PayloadKeyring(keys, activeKeyId), keySource, searchTagKey: tagKey };
+  return {
+    payloadEncryption: e.PAYLOAD_ENCRYPTION === 'on', keyring: new PayloadKeyring(keys, activeKeyId), keySource, searchTagKey: tagKey,
+  };
 }
 
 const REDACTED = '[redacted]';
@@ -308,6 +336,7 @@ export function redactConfig(config: AppConfig): unknown {
       webhookToken: config.http.webhookToken ? REDACTED : undefined,
     },
     dataProtection: {
+      payloadEncryption: config.dataProtection.payloadEncryption ? 'on' : 'off',
       keySource: config.dataProtection.keySource,
       activeKeyId: config.dataProtection.keyring.activeKeyId,
       keyIds: config.dataProtection.keyring.keyIds,

@@ -24,6 +24,22 @@ import { workerOptionsOf } from './tuning';
 import { eventTypesOf } from './webhook-events';
 import type { ProgressSink } from './progress';
 
+/** The Temporal phases, each with its worker set-up (bench/lib/options.ts). */
+export type TemporalPhaseMode = 'lifecycle' | 'null' | 'observed' | 'metrics-only' | 'tracing-only' | 'plaintext';
+
+/**
+ * How each Temporal phase's workers (and its client and edge) run: payload encryption, the workers'
+ * Prometheus endpoint (scraped every 5 s), OpenTelemetry spans exported over OTLP.
+ */
+export const PHASE_PROFILES: Readonly<Record<TemporalPhaseMode, { readonly encryption: boolean; readonly metrics: boolean; readonly tracing: boolean }>> = {
+  lifecycle: { encryption: true, metrics: false, tracing: false },
+  null: { encryption: true, metrics: false, tracing: false },
+  observed: { encryption: true, metrics: true, tracing: true },
+  'metrics-only': { encryption: true, metrics: true, tracing: false },
+  'tracing-only': { encryption: true, metrics: false, tracing: true },
+  plaintext: { encryption: false, metrics: false, tracing: false },
+};
+
 /** A worker process of a phase. */
 export interface WorkerChild {
   readonly pid: number;
@@ -41,6 +57,8 @@ export interface BenchEnvironment {
   /** The dev server's metrics endpoint (its billable `action` counter); null on an existing Temporal. */
   readonly serverMetricsUrl: string | null;
   readonly client: Client;
+  /** The client of a phase: the stack's (payloads encrypted), or one without the payload codec (`plaintext`). */
+  clientFor(mode: TemporalPhaseMode): Client;
   readonly emulatorUrl: string;
   readonly emulatorPid: number;
   /** How long building the shared bundle took (prebuilt mode). */
@@ -51,8 +69,10 @@ export interface BenchEnvironment {
   readonly directApiKey: string;
   /** Defacto calls the edge made, by `resource.method` (undefined when webhooks are off). */
   readonly edgeCalls: CallCounts | undefined;
+  /** The calls of the edge serving `mode`'s loans (the plaintext phase has its own edge and tenant). */
+  edgeCallsFor(mode: TemporalPhaseMode): CallCounts | undefined;
   /** Starts the run's worker processes on `taskQueue`; resolves once they poll. */
-  startWorkers(mode: 'lifecycle' | 'null' | 'observed', taskQueue: string): Promise<WorkerChild[]>;
+  startWorkers(mode: TemporalPhaseMode, taskQueue: string): Promise<WorkerChild[]>;
   /** Bytes of spans the `observed` workers exported to the run's OTLP receiver so far. */
   otlpBytes(): number;
   /** The baseline commit's edge and client (started at the first call, stopped by close()). */
@@ -100,20 +120,27 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
     const emulator = stack.emulator!;
     const bundleMs = options.prebuiltBundle ? (await stack.workflowBundle()).buildMs : null;
     const lifecycleApiKey = `bench-${runId}-lifecycle`;
-    let edgeCalls: CallCounts | undefined;
-    if (options.webhooks) {
-      edgeCalls = new Map();
-      const defacto = countingClient(new DefactoClient({ baseUrl: emulator.url, apiKey: lifecycleApiKey, retry: 'none' }), edgeCalls);
+    // The plaintext phase's loans are started and signalled without the payload codec, so they have a
+    // tenant of their own, whose webhooks go to an edge of their own (started on first use).
+    const plaintextApiKey = `bench-${runId}-plaintext`;
+    const startEdge = async (apiKey: string, encryption: boolean): Promise<CallCounts> => {
+      const calls: CallCounts = new Map();
+      const defacto = countingClient(new DefactoClient({ baseUrl: emulator.url, apiKey, retry: 'none' }), calls);
       const edge = await stack.startEdge({
         taskQueue: `bench-${runId}-edge`, defacto, logger: createLogger({ level: 'warn' }, process.stderr),
+        temporalClient: stack.clientFor(encryption),
         // The production subscription (every lifecycle event) unless a narrower set is measured.
         subscribe: options.webhookEvents === 'all',
       });
       if (options.webhookEvents !== 'all') {
         await ensureWebhookSubscription(defacto, webhookUrl(edge.url, edge.webhookToken), eventTypesOf(options.webhookEvents));
       }
-      edgeCalls.clear();
-    }
+      calls.clear();
+      return calls;
+    };
+    const edgeCalls = options.webhooks ? await startEdge(lifecycleApiKey, true) : undefined;
+    let plaintextEdgeCalls: Promise<CallCounts> | undefined;
+    let plaintextEdgeCallsNow: CallCounts | undefined;
     const devServer = stack.temporal.devServer;
     let baseline: Promise<BaselineStack> | undefined;
     return {
@@ -122,26 +149,32 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
       serverPid: devServer ? temporalServerPid(devServer.pid) : null,
       serverMetricsUrl: devServer?.metricsUrl ?? null,
       client: stack.client,
+      clientFor: (mode) => stack.clientFor(PHASE_PROFILES[mode].encryption),
       emulatorUrl: emulator.url,
       emulatorPid: emulator.pid ?? process.pid,
       bundleMs,
       lifecycleApiKey,
       directApiKey: `bench-${runId}-direct`,
       edgeCalls,
+      edgeCallsFor: (mode) => (PHASE_PROFILES[mode].encryption ? edgeCalls : plaintextEdgeCallsNow),
       async startWorkers(mode, taskQueue) {
-        const observed = mode === 'observed';
+        const profile = PHASE_PROFILES[mode];
+        if (!profile.encryption && options.webhooks) {
+          plaintextEdgeCallsNow = await (plaintextEdgeCalls ??= startEdge(plaintextApiKey, false));
+        }
         const set = await stack.startWorkers({
           taskQueue,
           count: options.workers,
           activities: mode === 'null' ? 'null' : 'defacto',
-          defacto: { apiKey: lifecycleApiKey },
+          defacto: { apiKey: profile.encryption ? lifecycleApiKey : plaintextApiKey },
           bundle: options.prebuiltBundle ? 'prebuilt' : 'per-worker',
           workerOptions: workerOptionsOf(options.tuning),
-          // The observed lifecycle: metrics served and scraped, spans exported over OTLP; otherwise both off.
-          metrics: observed,
-          tracing: observed ? { otlpUrl: (await otlp()).url } : 'off',
+          // Metrics served and scraped, spans exported over OTLP, payloads encrypted: as the phase says.
+          metrics: profile.metrics,
+          tracing: profile.tracing ? { otlpUrl: (await otlp()).url } : 'off',
+          payloadEncryption: profile.encryption,
         });
-        const stopScraping = observed ? scrapeEvery(5_000, set.metricsAddresses) : () => undefined;
+        const stopScraping = profile.metrics ? scrapeEvery(5_000, set.metricsAddresses) : () => undefined;
         // Stopping is idempotent: the caller stops them after its phase, close() again on the way out.
         const stop = async (): Promise<void> => {
           stopScraping();

@@ -13,10 +13,12 @@ import { DEFAULT_TUNING, type WorkerTuning } from './tuning';
 
 /**
  * The measured runs: the lifecycle, the two baselines, `observed` (the lifecycle with the workers'
- * metrics endpoint scraped and OpenTelemetry tracing exported over OTLP; opt-in) and the same lifecycle
- * at an earlier commit (`baseline`: its worker and HTTP edge, bench/lib/baseline.ts; opt-in).
+ * metrics endpoint scraped and OpenTelemetry tracing exported over OTLP; opt-in), `metrics-only` and
+ * `tracing-only` (one of the two; opt-in), `plaintext` (the lifecycle without payload encryption: client,
+ * workers and HTTP edge without the codec; opt-in) and the same lifecycle at an earlier commit
+ * (`baseline`: its worker and HTTP edge, bench/lib/baseline.ts; opt-in).
  */
-export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct', 'observed', 'baseline'] as const;
+export const THROUGHPUT_PHASES = ['lifecycle', 'null', 'direct', 'observed', 'metrics-only', 'tracing-only', 'plaintext', 'baseline'] as const;
 /** The phases run unless `--phases` says otherwise. */
 export const DEFAULT_PHASES: readonly ThroughputPhase[] = ['lifecycle', 'null', 'direct'];
 /** One of {@link THROUGHPUT_PHASES}. */
@@ -93,7 +95,8 @@ export const BENCH_COMMAND = {
     loans: text('N', 'loans per throughput phase (default 200; 0 with --parked alone)'),
     concurrency: text('C', 'most loans in flight at once (default 20)'),
     warmup: text('W', 'unmeasured loans first in each phase (default C)'),
-    phases: text('LIST', 'lifecycle,null,direct,observed,baseline (default lifecycle,null,direct; observed = lifecycle with metrics and tracing on)'),
+    phases: text('LIST', 'lifecycle,null,direct,observed,metrics-only,tracing-only,plaintext,baseline (default lifecycle,null,direct; '
+      + 'observed = lifecycle with metrics and tracing on; plaintext = lifecycle without payload encryption)'),
     'baseline-commit': text('SHA', 'commit of the baseline phase (default test/upgrade/baseline-commit); implies the phase'),
     rounds: text('R', 'run each phase R times, interleaved; figures pool the rounds (default 1)'),
     webhooks: text('on|off', 'Defacto webhooks to the HTTP edge (default on)'),

@@ -25,6 +25,9 @@ export function table(header: readonly string[], rows: readonly (readonly string
 const PHASE_NAMES = {
   lifecycle: 'lifecycle (Temporal + emulator)', null: 'null loan (Temporal, no-op activities)', direct: 'direct (no Temporal)',
   observed: 'lifecycle, worker metrics + tracing on',
+  'metrics-only': 'lifecycle, worker metrics on',
+  'tracing-only': 'lifecycle, tracing on',
+  plaintext: 'lifecycle, payloads not encrypted (no codec)',
   baseline: 'baseline commit (its worker and edge)',
 } as const;
 
@@ -94,7 +97,7 @@ export function renderMarkdown(report: BenchReport): string {
     + ` scenarios ${o.scenarios}, dev server ${o.db === 'memory' ? 'SQLite in memory' : 'SQLite file (WAL)'} (${o.server} profile), ${o.workers} worker process(es),`
     + ` ${describeTuning(o.tuning)}, bundle ${o.prebuiltBundle ? 'prebuilt once' : 'built per worker'}; ${report.durationS} s in all.`,
   );
-  const phases = (['lifecycle', 'observed', 'baseline', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
+  const phases = (['lifecycle', 'plaintext', 'observed', 'metrics-only', 'tracing-only', 'baseline', 'null', 'direct'] as const).flatMap((k) => (report.phases[k] ? [report.phases[k]] : []));
   if (phases.length > 0) {
     out.push('### Throughput (same loans, same concurrency)');
     out.push(throughputTable(phases));
@@ -134,9 +137,14 @@ export function renderMarkdown(report: BenchReport): string {
     ...report.targets.map((t) => [t.name, t.target, n(t.value), t.met === null ? dash : t.met ? 'yes' : 'no']),
     ['emulator request headroom (req/s capacity without webhooks ÷ req/s seen)', '(reported)', n(report.ratios.emulatorRequestHeadroom, 1), dash],
     ['loans/s ÷ direct loans/s', '(reported)', n(report.ratios.vsDirect), dash],
+    ['loans/s with worker metrics only ÷ off', '(reported)', n(report.ratios.metricsOnlyVsLifecycle), dash],
+    ['loans/s with tracing only ÷ off', '(reported)', n(report.ratios.tracingOnlyVsLifecycle), dash],
   ]));
   if (report.perRound.some((r) => r.observedVsLifecycle !== null)) {
     out.push(`Observability overhead per round (observed ÷ lifecycle loans/s): ${report.perRound.map((r) => n(r.observedVsLifecycle)).join(', ')}`);
+  }
+  if (report.perRound.some((r) => r.codecVsPlaintext !== null)) {
+    out.push(`Payload codec overhead per round (lifecycle ÷ plaintext loans/s): ${report.perRound.map((r) => n(r.codecVsPlaintext)).join(', ')}`);
   }
   return `${out.join('\n\n')}\n`;
 }

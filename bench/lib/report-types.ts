@@ -121,6 +121,8 @@ export interface RoundFigures {
   readonly vsDirect: number | null;
   /** Observed (metrics and tracing on) ÷ lifecycle loans/s in this round. */
   readonly observedVsLifecycle: number | null;
+  /** Lifecycle (payloads encrypted) ÷ plaintext (no payload codec) loans/s in this round. */
+  readonly codecVsPlaintext: number | null;
 }
 
 /** The machine the run happened on. */
@@ -161,6 +163,11 @@ export interface BenchReport {
     readonly vsDirect: number | null;
     /** Loans/s with the workers' metrics and tracing on ÷ off (the `observed` phase ÷ the lifecycle). */
     readonly observedVsLifecycle: number | null;
+    /** The same with the workers' metrics only, and with tracing only (`metrics-only`, `tracing-only` ÷ the lifecycle). */
+    readonly metricsOnlyVsLifecycle: number | null;
+    readonly tracingOnlyVsLifecycle: number | null;
+    /** Loans/s with the payload codec ÷ without (the lifecycle ÷ the `plaintext` phase). */
+    readonly codecVsPlaintext: number | null;
     /** Lifecycle ÷ the baseline commit's lifecycle, same run: billable actions (histories, server metric), server CPU per loan. */
     readonly actionsVsBaseline: number | null;
     readonly serverActionsVsBaseline: number | null;

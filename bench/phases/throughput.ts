@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logging';
 import { startLoan } from '../../src/loans/start-loan';
 import { directLoan, plainActivities } from '../direct-loan';
 import { emulatorStats, pendingWebhookDeliveries, resetEmulatorStats, type RouteStats } from '../lib/emulator-api';
-import type { BenchEnvironment, WorkerChild } from '../lib/environment';
+import type { BenchEnvironment, TemporalPhaseMode, WorkerChild } from '../lib/environment';
 import { totalCalls } from '../lib/counting-client';
 import { readServerActions, serverActionsBetween, type ServerActions } from '../lib/actions';
 import { historySummary, type HistorySummary } from '../lib/histories';
@@ -44,24 +44,40 @@ export async function drainWebhooks(env: BenchEnvironment, timeoutMs = 30_000): 
   }
 }
 
-function temporalRunner(env: BenchEnvironment, options: BenchOptions, taskQueue: string, prefix: string, ids: string[]): LoanRunner {
+function temporalRunner(
+  env: BenchEnvironment, mode: TemporalPhaseMode, options: BenchOptions, taskQueue: string, prefix: string, ids: string[],
+): LoanRunner {
+  const client = env.clientFor(mode);
   return async (index) => {
     const request = loanRequest(`${prefix}-${index}`, scenarioFor(options.scenarios, index));
-    const started = await startLoan(env.client, request, { taskQueue });
+    const started = await startLoan(client, request, { taskQueue });
     ids[index] = started.workflowId;
     return started.handle.result();
   };
 }
 
-/** The lifecycle or the null loan: worker processes, warm-up, measured batch, histories. */
+/** How the progress lines name each Temporal phase. */
+const PHASE_LABELS: Readonly<Record<TemporalPhaseMode, string>> = {
+  lifecycle: 'lifecycle',
+  null: 'null loan',
+  observed: 'lifecycle, metrics and tracing on',
+  'metrics-only': 'lifecycle, metrics on',
+  'tracing-only': 'lifecycle, tracing on',
+  plaintext: 'lifecycle, payloads not encrypted',
+};
+
+/**
+ * The lifecycle, the null loan, or the lifecycle with its workers configured otherwise (observed,
+ * metrics only, tracing only, payloads in plain text): worker processes, warm-up, measured batch, histories.
+ */
 export async function temporalPhase(
   env: BenchEnvironment,
   options: BenchOptions,
-  mode: 'lifecycle' | 'null' | 'observed',
+  mode: TemporalPhaseMode,
   progress: ProgressSink,
   roundTag = '',
 ): Promise<PhaseRun> {
-  const label = `${mode === 'null' ? 'null loan' : mode === 'observed' ? 'lifecycle, metrics and tracing on' : 'lifecycle'}${roundTag}`;
+  const label = `${PHASE_LABELS[mode]}${roundTag}`;
   const defacto = mode !== 'null';
   const taskQueue = `bench-${env.runId}-${mode}${roundTag.replace(/\W+/g, '-')}`;
   const prefix = `${env.runId}-${mode}${roundTag.replace(/\W+/g, '')}`;
@@ -69,25 +85,26 @@ export async function temporalPhase(
   const workers: WorkerChild[] = await env.startWorkers(mode, taskQueue);
   try {
     if (options.warmup > 0) {
-      await runLoans(options.warmup, options.concurrency, temporalRunner(env, options, taskQueue, `${prefix}-w`, []), progress, `${label} warm-up`);
+      await runLoans(options.warmup, options.concurrency, temporalRunner(env, mode, options, taskQueue, `${prefix}-w`, []), progress, `${label} warm-up`);
     }
     if (defacto && options.webhooks) await drainWebhooks(env);
     await resetEmulatorStats(env.emulatorUrl);
-    const edgeBefore = env.edgeCalls ? totalCalls(env.edgeCalls) : null;
+    const edgeCounts = env.edgeCallsFor(mode);
+    const edgeBefore = edgeCounts ? totalCalls(edgeCounts) : null;
 
     const ids: string[] = [];
     const actionsBefore = await readServerActions(env.serverMetricsUrl, env.client.options.namespace);
     const close = openWindow({ workers: workers.map((w) => w.pid), server: env.serverPid, emulator: defacto ? env.emulatorPid : null });
-    const batch = await runLoans(options.loans, options.concurrency, temporalRunner(env, options, taskQueue, prefix, ids), progress, label);
+    const batch = await runLoans(options.loans, options.concurrency, temporalRunner(env, mode, options, taskQueue, prefix, ids), progress, label);
     const readings = close();
 
     let routeStats = null;
     let edgeCalls = null;
-    if (mode === 'observed') progress.log(`${label}: ${Math.round(env.otlpBytes() / 1024)} KB of spans exported over OTLP so far`);
+    if (mode === 'observed' || mode === 'tracing-only') progress.log(`${label}: ${Math.round(env.otlpBytes() / 1024)} KB of spans exported over OTLP so far`);
     if (defacto) {
       if (options.webhooks) await drainWebhooks(env);
       routeStats = await emulatorStats(env.emulatorUrl);
-      edgeCalls = env.edgeCalls && edgeBefore !== null ? totalCalls(env.edgeCalls) - edgeBefore : null;
+      edgeCalls = edgeCounts && edgeBefore !== null ? totalCalls(edgeCounts) - edgeBefore : null;
     }
     // After the webhook drain: the signals of late deliveries belong to the window.
     const serverActions = serverActionsBetween(actionsBefore, await readServerActions(env.serverMetricsUrl, env.client.options.namespace));

@@ -16,14 +16,18 @@ export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter
 
 /** What the data converter needs from the configuration (`AppConfig` satisfies it). */
 export interface DataProtectionConfig {
-  readonly dataProtection: { readonly keyring: PayloadKeyring };
+  /** `payloadEncryption: false` (PAYLOAD_ENCRYPTION=off, emulator only): no payload codec. Absent: on. */
+  readonly dataProtection: { readonly keyring: PayloadKeyring; readonly payloadEncryption?: boolean };
 }
 
 /**
  * The data converter for a Client (`new Client({ dataConverter })`) or a Worker
  * (`Worker.create({ dataConverter })`, `Worker.runReplayHistories({ dataConverter })`): payloads
- * encrypted with the active key, failures' messages and stack traces encoded.
+ * encrypted with the active key, failures' messages and stack traces encoded. With payload encryption off
+ * (emulator only) there is no codec: payloads are written as plain JSON and only plain payloads are read
+ * (an encrypted one fails to decode, naming its `binary/encrypted` encoding).
  */
 export function dataConverter(config: DataProtectionConfig): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(config.dataProtection.keyring)], failureConverterPath: FAILURE_CONVERTER_PATH };
+  const { keyring, payloadEncryption = true } = config.dataProtection;
+  return { payloadCodecs: payloadEncryption ? [new EncryptionCodec(keyring)] : [], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -70,6 +70,8 @@ export interface StackOptions {
    * children (given through their environment). Default: the configuration's.
    */
   readonly payloadKeyring?: PayloadKeyring;
+  /** Payload encryption of every part of the stack (default: the configuration's, PAYLOAD_ENCRYPTION). */
+  readonly payloadEncryption?: boolean;
 }
 
 /** A running emulator (or the external Defacto URL, with no process of ours behind it). */
@@ -82,7 +84,10 @@ export interface StackEmulator {
   stop(): Promise<void>;
 }
 
-/** The workflow bundle of src/workflows, built once per stack and written to its work directory. */
+/**
+ * The workflow bundle of src/workflows, built once per stack (and once more with the tracing interceptors
+ * when traced workers ask for it) and written to its work directory.
+ */
 export interface StackBundle {
   readonly code: string;
   readonly codePath: string;
@@ -104,7 +109,10 @@ export interface WorkerSetOptions {
   readonly run?: 'child' | 'in-process';
   /** Worker tuning; JSON-serialisable for children. */
   readonly workerOptions?: Partial<WorkerOptions>;
-  /** Children: read the stack's prebuilt bundle (default) or build one in every worker. */
+  /**
+   * Children: read the stack's prebuilt bundle (default; with the tracing interceptors when they trace) or
+   * build one in every worker.
+   */
   readonly bundle?: 'prebuilt' | 'per-worker';
   /** Children: where their output goes (appended; default `<workDir>/worker-<taskQueue>.log`). */
   readonly logFile?: string;
@@ -114,12 +122,17 @@ export interface WorkerSetOptions {
   readonly metrics?: boolean;
   /**
    * Children: `inherit` (default) follows this process's OTEL_* variables; `off` never traces; `{ otlpUrl }`
-   * exports spans over OTLP/HTTP there (each child then bundles the workflows with the tracing interceptors).
+   * exports spans over OTLP/HTTP there (the stack's bundle with the tracing interceptors, unless `per-worker`).
    */
   readonly tracing?: 'inherit' | 'off' | { readonly otlpUrl: string };
   readonly logger?: Logger;
   /** Children: a worker that exits on its own once polling is started again (the chaos harness). */
   readonly restartOnExit?: boolean;
+  /**
+   * Payload encryption (default: the stack's). `false` runs the workers without a payload codec (their
+   * loans must then be started and signalled by `stack.clientFor(false)`; emulator only).
+   */
+  readonly payloadEncryption?: boolean;
 }
 
 /** What happened to the workers of a set. */
@@ -158,6 +171,8 @@ export interface EdgeOptions {
   readonly taskQueue: string;
   /** The client its routes and webhook handling use (its tenant is the one subscribed). */
   readonly defacto: DefactoClient;
+  /** The Temporal client it starts and signals workflows with (default: the stack's; `stack.clientFor(false)` for plaintext workers). */
+  readonly temporalClient?: Client;
   /** Default: fresh random tokens. */
   readonly backofficeToken?: string;
   readonly webhookToken?: string;
@@ -185,11 +200,21 @@ export interface Stack {
   readonly client: Client;
   /** The payload keys of every part of the stack. */
   readonly payloadKeyring: PayloadKeyring;
+  /** Whether the stack's parts encrypt payloads (PAYLOAD_ENCRYPTION; on by default). */
+  readonly payloadEncryption: boolean;
+  /**
+   * A client on the stack's connection with payload encryption on (the stack's `client` when it encrypts)
+   * or off (no payload codec: for workers started with `payloadEncryption: false`).
+   */
+  clientFor(payloadEncryption: boolean): Client;
   /** The emulator of {@link StackOptions.emulator}, if any. */
   readonly emulator: StackEmulator | undefined;
   readonly workDir: string;
-  /** The workflow bundle, built on first use. */
-  workflowBundle(): Promise<StackBundle>;
+  /**
+   * The workflow bundle, built on first use; `tracing` (default: whether this process traces) includes
+   * Temporal's OpenTelemetry workflow interceptors, which traced workers need.
+   */
+  workflowBundle(options?: { readonly tracing?: boolean }): Promise<StackBundle>;
   /** A native connection for in-process workers, opened on first use. */
   nativeConnection(): Promise<NativeConnection>;
   startEmulator(choice: EmulatorChoice): Promise<StackEmulator>;
@@ -231,33 +256,54 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     parts.unshift(() => connection.close());
     const config = loadConfig();
     const payloadKeyring = options.payloadKeyring ?? config.dataProtection.keyring;
+    const payloadEncryption = options.payloadEncryption ?? config.dataProtection.payloadEncryption;
     // With tracing installed in this process, workflows are started and signalled inside the caller's trace.
-    const client = new Client({
-      connection, namespace: temporal.namespace,
-      dataConverter: dataConverter({ dataProtection: { keyring: payloadKeyring } }),
-      interceptors: tracingClientInterceptors(),
-    });
+    const clients = new Map<boolean, Client>();
+    const clientFor = (encrypt: boolean): Client => {
+      let found = clients.get(encrypt);
+      if (!found) {
+        found = new Client({
+          connection, namespace: temporal.namespace,
+          dataConverter: dataConverter({ dataProtection: { keyring: payloadKeyring, payloadEncryption: encrypt } }),
+          interceptors: tracingClientInterceptors(),
+        });
+        clients.set(encrypt, found);
+      }
+      return found;
+    };
+    const client = clientFor(payloadEncryption);
     const childKeysEnv = dataProtectionEnv(payloadKeyring, config.dataProtection.searchTagKey);
 
-    let bundle: Promise<StackBundle> | undefined;
+    const bundles = new Map<boolean, Promise<StackBundle>>();
     let native: Promise<NativeConnection> | undefined;
     const stack: Stack = {
       temporal,
       client,
       payloadKeyring,
+      payloadEncryption,
+      clientFor,
       emulator,
       workDir,
-      workflowBundle: () => (bundle ??= (async () => {
-        const started = performance.now();
+      workflowBundle: (bundleOptions = {}) => {
         // With tracing on here, the children (same OTEL_* environment) trace too: bundle its interceptors.
-        const built = await loanWorkflowBundle({ tracing: activeTracing() !== undefined });
-        const buildMs = performance.now() - started;
-        const codePath = join(workDir, 'workflow-bundle.js');
-        const sourceMapPath = join(workDir, 'workflow-bundle.js.map');
-        writeFileSync(codePath, built.code);
-        writeFileSync(sourceMapPath, built.sourceMap);
-        return { code: built.code, codePath, sourceMapPath, buildMs };
-      })()),
+        const tracing = bundleOptions.tracing ?? activeTracing() !== undefined;
+        let bundle = bundles.get(tracing);
+        if (!bundle) {
+          bundle = (async () => {
+            const started = performance.now();
+            const built = await loanWorkflowBundle({ tracing });
+            const buildMs = performance.now() - started;
+            const name = tracing ? 'workflow-bundle-traced' : 'workflow-bundle';
+            const codePath = join(workDir, `${name}.js`);
+            const sourceMapPath = join(workDir, `${name}.js.map`);
+            writeFileSync(codePath, built.code);
+            writeFileSync(sourceMapPath, built.sourceMap);
+            return { code: built.code, codePath, sourceMapPath, buildMs };
+          })();
+          bundles.set(tracing, bundle);
+        }
+        return bundle;
+      },
       nativeConnection: () => (native ??= (async () => {
         installTemporalRuntime(options.logger ?? createLogger({ level: 'warn' }));
         return NativeConnection.connect(temporal.connectionOptions);
@@ -307,7 +353,9 @@ async function launchWorkers(
     const workflowBundle = await loanWorkflowBundle();
     const running = await Promise.all(Array.from({ length: count }, () => runWorker({
       connection, namespace: stack.temporal.namespace, taskQueue: options.taskQueue, workflowBundle, shutdownSignals: [],
-      dataConverter: dataConverter({ dataProtection: { keyring: stack.payloadKeyring } }),
+      dataConverter: dataConverter({
+        dataProtection: { keyring: stack.payloadKeyring, payloadEncryption: options.payloadEncryption ?? stack.payloadEncryption },
+      }),
       logger: options.logger ?? createLogger({ level: 'warn' }), workerOptions: options.workerOptions ?? {},
       ...(options.activities === 'null'
         ? { activities: nullActivities() }
@@ -325,9 +373,9 @@ async function launchWorkers(
     };
   }
 
-  // A traced child needs a bundle with the tracing interceptors: it builds its own.
-  const ownBundle = options.bundle === 'per-worker' || typeof options.tracing === 'object';
-  const bundle = ownBundle ? undefined : await stack.workflowBundle();
+  // A traced child needs the bundle with the tracing interceptors; `inherit` follows this process.
+  const tracing = options.tracing === undefined || options.tracing === 'inherit' ? undefined : options.tracing !== 'off';
+  const bundle = options.bundle === 'per-worker' ? undefined : await stack.workflowBundle({ ...(tracing === undefined ? {} : { tracing }) });
   const config: WorkerChildConfig = {
     taskQueue: options.taskQueue,
     activities: options.activities ?? 'defacto',
@@ -338,6 +386,7 @@ async function launchWorkers(
     ...stack.temporal.childEnv,
     // The stack's payload keys (a child's DEFACTO_BASE_URL is set, so its configuration requires keys).
     ...keysEnv,
+    PAYLOAD_ENCRYPTION: (options.payloadEncryption ?? stack.payloadEncryption) ? 'on' : 'off',
     TEMPORAL_TASK_QUEUE: options.taskQueue,
     LOG_LEVEL: options.logLevel ?? 'warn',
     // Null activities need no Defacto: none is configured (and none inherited).
@@ -419,7 +468,7 @@ async function launchEdge(stack: Stack, options: EdgeOptions, searchTagKey: Buff
   const backofficeToken = options.backofficeToken ?? randomBytes(16).toString('hex');
   const webhookToken = options.webhookToken ?? randomBytes(16).toString('hex');
   const listen = (port: number): Promise<HttpEdge> => startHttpEdge({
-    temporalClient: stack.client,
+    temporalClient: options.temporalClient ?? stack.client,
     taskQueue: options.taskQueue,
     defacto: options.defacto,
     logger: options.logger ?? createLogger({ level: 'warn' }),

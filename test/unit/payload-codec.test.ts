@@ -12,12 +12,13 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildCodecServer } from '../../src/codec/codec-server';
+import { dataConverter } from '../../src/codec/data-converter';
 import {
   EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadDecryptionError, UnknownPayloadKeyError,
 } from '../../src/codec/encryption-codec';
 import { PayloadKeyring } from '../../src/codec/keyring';
 import { searchTag } from '../../src/codec/search-tags';
-import { ConfigError, loadConfig, redactConfig } from '../../src/config';
+import { ConfigError, isLoopbackUrl, loadConfig, redactConfig } from '../../src/config';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -84,6 +85,15 @@ describe('the encryption codec', () => {
     await expect(both.decode([swapped])).rejects.toBeInstanceOf(PayloadDecryptionError);
   });
 
+  it('without payload encryption the data converter has no codec: plain JSON out, plain payloads in', () => {
+    const keyring = ring('A', { A: KEY_A });
+    expect(dataConverter({ dataProtection: { keyring } }).payloadCodecs).toHaveLength(1);
+    expect(dataConverter({ dataProtection: { keyring, payloadEncryption: true } }).payloadCodecs?.[0]).toBeInstanceOf(EncryptionCodec);
+    const off = dataConverter({ dataProtection: { keyring, payloadEncryption: false } });
+    expect(off.payloadCodecs).toEqual([]);
+    expect(off.failureConverterPath).toBe(dataConverter({ dataProtection: { keyring } }).failureConverterPath);
+  });
+
   it('a keyring prints its key IDs only', () => {
     const keyring = ring('A', { A: KEY_A, B: KEY_B });
     const printed = `${JSON.stringify(keyring)} ${inspect(keyring)} ${String(inspect({ keyring }, { depth: 5 }))}`;
@@ -131,6 +141,31 @@ describe('payload key configuration', () => {
     expect(() => loadConfig(env)).toThrow(/^Invalid configuration: PAYLOAD_KEYS: a payload encryption key is required with a real Defacto/);
     expect(() => loadConfig(env)).not.toThrow(/\n/);
     expect(loadConfig({ ...env, PAYLOAD_KEYS: `prod-1=${b64(KEY_A)}`, SEARCH_TAG_KEY: tagKey }).dataProtection.keySource).toBe('environment');
+  });
+
+  it('encrypts unless PAYLOAD_ENCRYPTION=off, which only the emulator (no DEFACTO_BASE_URL, or a loopback one) accepts', () => {
+    expect(loadConfig({}).dataProtection.payloadEncryption).toBe(true);
+    expect(loadConfig({ PAYLOAD_ENCRYPTION: 'on' }).dataProtection.payloadEncryption).toBe(true);
+    expect(loadConfig({ PAYLOAD_ENCRYPTION: 'off' }).dataProtection.payloadEncryption).toBe(false);
+    const emulatorChild = { DEFACTO_BASE_URL: 'http://127.0.0.1:4010', DEFACTO_API_KEY: 'tenant', PAYLOAD_KEYS: `k1=${b64(KEY_A)}`, SEARCH_TAG_KEY: tagKey };
+    expect(loadConfig({ ...emulatorChild, PAYLOAD_ENCRYPTION: 'off' }).dataProtection.payloadEncryption).toBe(false);
+    expect(redactConfig(loadConfig({ PAYLOAD_ENCRYPTION: 'off' }))).toMatchObject({ dataProtection: { payloadEncryption: 'off' } });
+    expect(() => loadConfig({ PAYLOAD_ENCRYPTION: 'no' })).toThrow(/^Invalid configuration: PAYLOAD_ENCRYPTION/);
+  });
+
+  it('with the real Defacto, refuses PAYLOAD_ENCRYPTION=off in one line, keys given or not', () => {
+    const real = { DEFACTO_BASE_URL: 'https://api.getdefacto.com', DEFACTO_API_KEY: 'sk_live_x', PAYLOAD_ENCRYPTION: 'off' };
+    for (const env of [real, { ...real, PAYLOAD_KEYS: `prod-1=${b64(KEY_A)}`, SEARCH_TAG_KEY: tagKey }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/PAYLOAD_ENCRYPTION: PAYLOAD_ENCRYPTION=off is refused with a real Defacto/);
+      expect(() => loadConfig(env)).not.toThrow(/\n/);
+    }
+    expect(() => loadConfig({ ...real, DEFACTO_BASE_URL: 'http://127.0.0.1.example.com' })).toThrow(/PAYLOAD_ENCRYPTION=off is refused/);
+  });
+
+  it('counts only this machine as loopback', () => {
+    for (const url of ['http://127.0.0.1:4010', 'http://localhost:4010/', 'http://[::1]:4010', 'http://127.10.0.3']) expect(isLoopbackUrl(url)).toBe(true);
+    for (const url of ['https://api.getdefacto.com', 'http://10.0.0.1:4010', 'http://localhost.example.com', 'not a url']) expect(isLoopbackUrl(url)).toBe(false);
   });
 
   it('refuses malformed keys naming the key ID and never echoing key material', () => {
