@@ -110,8 +110,9 @@ export function renderMarkdown(report: BenchReport): string {
         + `${n(lifecycle.emulator.cpuSeconds)} CPU s → headroom ${n(lifecycle.emulator.headroom, 1)}× (window seconds ÷ emulator CPU seconds).`);
     }
     if (report.perRound.length > 1) {
-      out.push(`Per round (loans/s lifecycle / null / direct / baseline → lifecycle ÷ null): ${report.perRound
-        .map((r) => `${n(r.loansPerSecond.lifecycle)} / ${n(r.loansPerSecond.null)} / ${n(r.loansPerSecond.direct)} / ${n(r.loansPerSecond.baseline)} → ${n(r.vsNullLoan)}`)
+      const ran = phases.map((p) => p.phase);
+      out.push(`Per round (loans/s ${ran.join(' / ')}${report.phases.null ? ' → lifecycle ÷ null' : ''}): ${report.perRound
+        .map((r) => `${ran.map((phase) => n(r.loansPerSecond[phase])).join(' / ')}${report.phases.null ? ` → ${n(r.vsNullLoan)}` : ''}`)
         .join('; ')}.`);
     }
     for (const p of phases) if (p.failureExamples.length > 0) out.push(`Failures (${p.phase}): ${p.failureExamples.join(' / ')}`);
