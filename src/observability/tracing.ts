@@ -4,7 +4,7 @@
  * exported through a sink), and each Defacto request (src/defacto/transport.ts), which carries the trace
  * to Defacto as a W3C `traceparent`. Installed once per process; without it every span is a no-op.
  */
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Resource } from '@opentelemetry/resources';
@@ -21,10 +21,11 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { TracingConfig } from '../config';
 
 /**
- * The workflow interceptor module of Temporal's OpenTelemetry package: it must be bundled with the
- * workflows (see `loanWorkflowBundle({ tracing: true })`).
+ * The workflow interceptor module (./workflow-tracing.ts: Temporal's OpenTelemetry workflow interceptors,
+ * local activities without a span of their own): it must be bundled with the workflows (see
+ * `loanWorkflowBundle({ tracing: true })`).
  */
-export const WORKFLOW_TRACING_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const WORKFLOW_TRACING_MODULE = fileURLToPath(new URL('./workflow-tracing.ts', import.meta.url));
 
 /**
  * OpenTelemetry libraries the workflow tracing interceptors load, preloaded once per workflow V8 context
