@@ -17,7 +17,7 @@ import { ConfigError, type AppConfig } from '../config';
 import { DefactoClient } from '../defacto';
 import { rootLogger, type Logger } from '../logging';
 import {
-  activeTracing, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, WORKFLOW_TRACING_PRELOAD, type Tracing,
+  activeTracing, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing,
 } from '../observability/tracing';
 import { workflowMetricSinks } from '../observability/workflow-metrics';
 
@@ -39,7 +39,7 @@ export function loanWorkflowBundle(options: { readonly tracing?: boolean } = {})
     bundle = bundleWorkflowCode({
       workflowsPath,
       failureConverterPath: FAILURE_CONVERTER_PATH,
-      ...(tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_MODULE], preloadModules: [...WORKFLOW_TRACING_PRELOAD] } : {}),
+      ...(tracing ? { workflowInterceptorModules: [WORKFLOW_TRACING_MODULE] } : {}),
       logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet },
     });
     bundles.set(tracing, bundle);

@@ -27,22 +27,6 @@ import type { TracingConfig } from '../config';
  */
 export const WORKFLOW_TRACING_MODULE = fileURLToPath(new URL('./workflow-tracing.ts', import.meta.url));
 
-/**
- * OpenTelemetry libraries the workflow tracing interceptors load, preloaded once per workflow V8 context
- * (`bundleWorkflowCode({ preloadModules })`) instead of once per workflow: the SDK gives each workflow its
- * own module cache, so without this every loan evaluates some 500 KB of OpenTelemetry modules (the
- * semantic-convention constants alone are half of it) on its first workflow task. These modules keep no
- * per-workflow state at module scope (the tracer provider, context manager and span processor are created
- * per workflow by the interceptor module, which is not preloaded). `@opentelemetry/api` is not among
- * them: it holds the global tracer provider's proxy, which each workflow registers for itself.
- */
-export const WORKFLOW_TRACING_PRELOAD: readonly string[] = [
-  '@opentelemetry/semantic-conventions',
-  '@opentelemetry/core',
-  '@opentelemetry/resources',
-  '@opentelemetry/sdk-trace-base',
-];
-
 /** The process's tracing, once installed. */
 export interface Tracing {
   readonly serviceName: string;

@@ -72,7 +72,7 @@ export async function startChild<R extends ReadyMessage>(spec: ChildSpec): Promi
   try {
     child = fork(spec.script, [JSON.stringify(spec.config)], {
       cwd: projectRoot,
-      execArgv: ['--import', 'tsx', ...(process.env.PROFILE_DIR && spec.script.includes('worker-child') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : [])],
+      execArgv: ['--import', 'tsx'],
       stdio: ['ignore', fd, fd, 'ipc'],
       env: definedOnly({ ...process.env, NODE_OPTIONS: '', ...spec.env }),
     });
