@@ -10,9 +10,11 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { decodeKey, KEY_BYTES, KeyringError, parseKeyList, PayloadKeyring } from './codec/keyring';
-import { REASON_LANGUAGES, type ReasonLanguage } from './domain/reasons';
 
 const optionalString = z.string().trim().min(1).optional();
+
+/** Languages Defacto translates reason codes into (the same list as `REASON_LANGUAGES` of src/domain/reasons.ts). */
+export const DEFACTO_LANGUAGES = ['en', 'fr', 'de', 'es'] as const;
 const port = z.coerce.number().int().min(0).max(65535);
 
 const EnvSchema = z
@@ -20,7 +22,7 @@ const EnvSchema = z
     DEFACTO_BASE_URL: z.url().optional(),
     DEFACTO_API_KEY: optionalString,
     DEFACTO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
-    DEFACTO_LANGUAGE: z.enum(REASON_LANGUAGES, { error: `must be one of ${REASON_LANGUAGES.join(', ')}` }).default('en'),
+    DEFACTO_LANGUAGE: z.enum(DEFACTO_LANGUAGES, { error: `must be one of ${DEFACTO_LANGUAGES.join(', ')}` }).default('en'),
     DEFACTO_REPAY_CALLBACK_URL: z.url().optional(),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('defacto-lending'),
     TEMPORAL_UI_URL: z.url().optional(),
@@ -101,7 +103,7 @@ export interface AppConfig {
   /** What the worker's activities need besides Defacto itself. */
   readonly lending: {
     /** Language of the denial and status reasons Defacto translates (`DEFACTO_LANGUAGE`, default `en`). */
-    readonly language: ReasonLanguage;
+    readonly language: (typeof DEFACTO_LANGUAGES)[number];
     /**
      * `base_callback_url` of `POST /repay/now`, where Defacto sends the borrower back after paying
      * (`DEFACTO_REPAY_CALLBACK_URL`; default `HTTP_PUBLIC_URL`, else `http://localhost:HTTP_PORT`).
