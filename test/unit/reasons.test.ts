@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fullRepaymentCents, isRepayable } from '../../src/domain/loan';
+import { describeOutcome } from '../../src/domain/progress-report';
 import { describeReasons, eligibilityVerdict } from '../../src/domain/reasons';
 
 describe('eligibilityVerdict', () => {
@@ -32,6 +33,16 @@ describe('describeReasons', () => {
       { code: 'BUSINESS_RADIATED', language: 'en', text: 'Business radiated.' },
       { code: 'SOMETHING_NEW', language: 'en', text: null },
     ])).toBe('BUSINESS_RADIATED: Business radiated.; SOMETHING_NEW');
+  });
+});
+
+describe('describeOutcome of a declined financing', () => {
+  it('names where it was declined and the reasons in words; an outcome without translations keeps its code', () => {
+    expect(describeOutcome({
+      status: 'DECLINED', loanId: null, denialReason: 'BUSINESS_RADIATED', declinedAt: 'ELIGIBILITY',
+      reasons: [{ code: 'BUSINESS_RADIATED', source: 'eligibility', language: 'en', text: 'Business radiated.' }],
+    })).toBe('DECLINED (ELIGIBILITY): BUSINESS_RADIATED: Business radiated.');
+    expect(describeOutcome({ status: 'DECLINED', loanId: 'L1', denialReason: 'CREDIT_RISK_NOT_ELIGIBLE' })).toBe('DECLINED: CREDIT_RISK_NOT_ELIGIBLE');
   });
 });
 
