@@ -6,6 +6,7 @@
  */
 import type { LoanActivities } from '../src/activities';
 import { borrowerActivities } from '../src/activities/borrowers';
+import { DEFAULT_LENDING_SETTINGS, eligibilityActivities } from '../src/activities/eligibility';
 import { invoiceActivities } from '../src/activities/invoices';
 import { loanActivities } from '../src/activities/loans';
 import { paymentActivities } from '../src/activities/payments';
@@ -13,6 +14,7 @@ import type { DefactoClient } from '../src/defacto';
 import type { Logger } from '../src/logging';
 import { generatedInvoiceNumber, loanSaltId } from '../src/domain/ids';
 import { loanStatusRank, type BorrowerSummary, type LoanSnapshot, type LoanStatus, type OutcomeStatus } from '../src/domain/loan';
+import { eligibilityVerdict } from '../src/domain/reasons';
 import type { LoanRequest } from '../src/domain/schemas';
 import { backoffDelay, isPastDue, nextPollDelay } from '../src/workflows/poll-schedule';
 
@@ -32,6 +34,7 @@ export function plainActivities(defacto: DefactoClient, log: Logger): LoanActivi
     ...invoiceActivities(defacto, log),
     ...loanActivities(defacto, log),
     ...paymentActivities(defacto),
+    ...eligibilityActivities(defacto, log, DEFAULT_LENDING_SETTINGS),
   };
 }
 
@@ -41,6 +44,14 @@ export async function directLoan(activities: LoanActivities, request: LoanReques
   const schedule = request.loan.pollSchedule;
 
   const business = await activities.generateBusiness({ country: request.borrower.country });
+  if (business.identifierType !== null) {
+    const check = await activities.checkEligibility({ identifier: business.identifier, identifierType: business.identifierType });
+    const verdict = eligibilityVerdict(check);
+    if (!verdict.enrol) {
+      await Promise.all(verdict.reasonCodes.map((code) => activities.translateDenialCode({ code })));
+      return 'DECLINED';
+    }
+  }
   let borrower = await activities.createBorrower({ business, signedAt: null, workflowId });
   if (borrower.status === 'TO_SIGN' && borrower.signedAt === null) {
     borrower = await activities.signBorrower({ borrowerId: borrower.id, signedAt: new Date().toISOString() });
@@ -83,6 +94,7 @@ export async function directLoan(activities: LoanActivities, request: LoanReques
         await activities.listPayments({ loanId: loan.id });
         return 'PAYMENT_FAILED';
       case 'DECLINED':
+        if (loan.denialReason) await activities.translateDenialCode({ code: loan.denialReason });
         return 'DECLINED';
       case 'CANCELED':
       case 'DELETED':

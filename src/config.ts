@@ -12,6 +12,9 @@ import { z } from 'zod';
 import { decodeKey, KEY_BYTES, KeyringError, parseKeyList, PayloadKeyring } from './codec/keyring';
 
 const optionalString = z.string().trim().min(1).optional();
+
+/** Languages Defacto translates reason codes into (the same list as `REASON_LANGUAGES` of src/domain/reasons.ts). */
+export const DEFACTO_LANGUAGES = ['en', 'fr', 'de', 'es'] as const;
 const port = z.coerce.number().int().min(0).max(65535);
 
 const EnvSchema = z
@@ -19,6 +22,8 @@ const EnvSchema = z
     DEFACTO_BASE_URL: z.url().optional(),
     DEFACTO_API_KEY: optionalString,
     DEFACTO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    DEFACTO_LANGUAGE: z.enum(DEFACTO_LANGUAGES, { error: `must be one of ${DEFACTO_LANGUAGES.join(', ')}` }).default('en'),
+    DEFACTO_REPAY_CALLBACK_URL: z.url().optional(),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('defacto-lending'),
     TEMPORAL_UI_URL: z.url().optional(),
     TEMPORAL_CLI_PATH: optionalString,
@@ -121,6 +126,16 @@ export interface AppConfig {
   };
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly observability: ObservabilityConfig;
+  /** What the worker's activities need besides Defacto itself. */
+  readonly lending: {
+    /** Language of the denial and status reasons Defacto translates (`DEFACTO_LANGUAGE`, default `en`). */
+    readonly language: (typeof DEFACTO_LANGUAGES)[number];
+    /**
+     * `base_callback_url` of `POST /repay/now`, where Defacto sends the borrower back after paying
+     * (`DEFACTO_REPAY_CALLBACK_URL`; default `HTTP_PUBLIC_URL`, else `http://localhost:HTTP_PORT`).
+     */
+    readonly repayNowCallbackUrl: string;
+  };
 }
 
 /**
@@ -213,6 +228,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     observability: {
       workerMetricsAddress: e.WORKER_METRICS_ADDRESS === 'off' ? undefined : e.WORKER_METRICS_ADDRESS,
       tracing: tracingConfig(e),
+    },
+    lending: {
+      language: e.DEFACTO_LANGUAGE,
+      repayNowCallbackUrl: e.DEFACTO_REPAY_CALLBACK_URL ?? e.HTTP_PUBLIC_URL ?? `http://localhost:${e.HTTP_PORT}`,
     },
   };
 }
@@ -351,6 +370,7 @@ export function redactConfig(config: AppConfig): unknown {
         ? { ...config.observability.tracing, url: safeUrl(config.observability.tracing.url) }
         : config.observability.tracing,
     },
+    lending: { ...config.lending, repayNowCallbackUrl: safeUrl(config.lending.repayNowCallbackUrl) },
   };
 }
 

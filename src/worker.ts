@@ -38,7 +38,7 @@ runAsMain(import.meta.url, () => runCommand(WORKER_COMMAND, process.argv.slice(2
     if (check.status === 'unverifiable') log.warn({ reason: check.reason }, 'cannot list the namespace\'s search attributes; starting without checking them');
     const running = await runWorker({
       connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, defacto, logger: log,
-      dataConverter: dataConverter(config),
+      dataConverter: dataConverter(config), lending: config.lending,
     });
     await running.done;
     log.info('loan worker drained');

@@ -36,6 +36,9 @@ export const ACTIVITY_ROUTES: Readonly<Record<ActivityName, readonly string[]>> 
   listLoanEvents: ['GET /loan/{loan_id}/events'],
   listPayments: ['GET /payments'],
   getCreditLines: ['GET /credit_lines'],
+  checkEligibility: ['POST /eligibility/borrower'],
+  translateDenialCode: ['GET /translation/denial-code/{code}'],
+  repayNow: ['POST /repay/now'],
 };
 
 /** The shortest path of one scenario: rounds of activities run together, and the upserts made on the way. */
@@ -83,7 +86,7 @@ export const SHAPE_FLOORS: Readonly<Record<Scenario, ShapeFloor>> = {
  * The shape of today's lifecycle (patch `fewer-actions-per-loan`): the reads run as local activities, which
  * chain within a workflow task, so a task ends only where the workflow waits for a regular activity
  * (createBorrower, signBorrower, generateInvoice, requestLoan), a timer or the end; each task upserts the
- * search attributes at most once; each task that records markers (local activities, the five patch
+ * search attributes at most once; each task that records markers (local activities, the six patch
  * markers of the first task) counts one billable action.
  */
 export interface LocalReadsShape {
@@ -102,15 +105,29 @@ export interface LocalReadsShape {
 
 /** Derived by hand from the rounds above (the comment of {@link LocalReadsShape} says how). */
 export const LOCAL_READS_SHAPES: Readonly<Record<Scenario, LocalReadsShape>> = {
-  // start: generateBusiness (local) → createBorrower | signBorrower | getBorrower, contract, credit line (local)
-  // → generateInvoice | requestLoan | getLoan, payments, events, credit line (local) → end.
+  // start: generateBusiness, checkEligibility (local) → createBorrower | signBorrower | getBorrower, contract,
+  // credit line (local) → generateInvoice | requestLoan | getLoan, payments, events, credit line (local) → end.
   // The task after createBorrower changes nothing published: 4 upserts.
-  SUCCESS: { workflowTasks: 5, regularActivities: 4, localActivities: 8, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  SUCCESS: { workflowTasks: 5, regularActivities: 4, localActivities: 9, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
   // … | getLoan TO_REPAY, getLoan again (local), timer | signal: getLoan CLOSED, payments, events, credit line → end.
-  SUCCESS_ONE_DAY_LATER: { workflowTasks: 6, regularActivities: 4, localActivities: 10, markerTasks: 4, upserts: 5, patchMarkers: PATCH_MARKERS },
-  FAIL: { workflowTasks: 5, regularActivities: 4, localActivities: 6, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
-  REJECT: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
-  CANCEL: { workflowTasks: 5, regularActivities: 4, localActivities: 5, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  SUCCESS_ONE_DAY_LATER: { workflowTasks: 6, regularActivities: 4, localActivities: 11, markerTasks: 4, upserts: 5, patchMarkers: PATCH_MARKERS },
+  FAIL: { workflowTasks: 5, regularActivities: 4, localActivities: 7, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  // … | getLoan DECLINED, translateDenialCode (local) → end.
+  REJECT: { workflowTasks: 5, regularActivities: 4, localActivities: 7, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+  CANCEL: { workflowTasks: 5, regularActivities: 4, localActivities: 6, markerTasks: 3, upserts: 4, patchMarkers: PATCH_MARKERS },
+};
+
+/**
+ * Calls of today's lifecycle beyond the rounds above (patch `eligibility-translated-reasons-repay-now`):
+ * every loan checks its business's pre-eligibility before enrolling it; a declined loan has its reason
+ * translated. The rounds stay those of the shape every call an activity (the baseline commit's).
+ */
+export const PATCHED_CALLS: Readonly<Record<Scenario, readonly ActivityName[]>> = {
+  SUCCESS: ['checkEligibility'],
+  SUCCESS_ONE_DAY_LATER: ['checkEligibility'],
+  FAIL: ['checkEligibility'],
+  REJECT: ['checkEligibility', 'translateDenialCode'],
+  CANCEL: ['checkEligibility'],
 };
 
 /** Which shape a floor is of: today's (reads as local activities) or every call an activity (the baseline commit's). */
@@ -119,8 +136,8 @@ export type FloorShape = 'local-reads' | 'activities';
 /** Minimum Defacto calls of one loan of `scenario`, by route. */
 export function callFloor(scenario: Scenario): Record<string, number> {
   const byRoute: Record<string, number> = {};
-  for (const round of SHAPE_FLOORS[scenario].rounds) {
-    for (const activity of round) for (const route of ACTIVITY_ROUTES[activity]) byRoute[route] = (byRoute[route] ?? 0) + 1;
+  for (const activity of [...SHAPE_FLOORS[scenario].rounds.flat(), ...PATCHED_CALLS[scenario]]) {
+    for (const route of ACTIVITY_ROUTES[activity]) byRoute[route] = (byRoute[route] ?? 0) + 1;
   }
   return byRoute;
 }
@@ -156,9 +173,9 @@ export function actionFloor(scenario: Scenario, shape: FloorShape = 'local-reads
  * look (upsert of TO_REPAY in the task that schedules it), then the task that starts the timer.
  */
 export function parkedHistoryFloor(shape: FloorShape = 'local-reads'): number {
-  // Through the timer: 5 tasks, 4 activities, 6 local reads, 4 upserts, the patch markers and their
-  // version upserts, TimerStarted.
-  if (shape === 'local-reads') return 1 + 3 * 5 + 3 * 4 + 6 + 4 + 2 * PATCH_MARKERS + 1;
+  // Through the timer: 5 tasks, 4 activities, 7 local reads (the eligibility check included), 4 upserts,
+  // the patch markers and their version upserts, TimerStarted.
+  if (shape === 'local-reads') return 1 + 3 * 5 + 3 * 4 + 7 + 4 + 2 * PATCH_MARKERS + 1;
   const activities = PREFIX.reduce((n, round) => n + round.length, 0) + 1;
   const workflowTasks = PREFIX.length + 2;
   return 1 + 3 * workflowTasks + 3 * activities + 6 + 1;

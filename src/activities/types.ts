@@ -8,6 +8,7 @@ import type {
   LoanSnapshot, PaymentSummary, Scenario,
 } from '../domain/loan';
 import type { Currency } from '../domain/money';
+import type { EligibilityCheck, ReasonText } from '../domain/reasons';
 import type { InvoicePayload } from '../domain/schemas';
 
 /** The company that borrows, as Defacto identifies it. */
@@ -53,6 +54,26 @@ export interface RequestLoanInput {
   readonly autoValidate: boolean;
 }
 
+/** Input of `checkEligibility`: the business about to be enrolled. */
+export interface CheckEligibilityInput {
+  readonly identifier: string;
+  readonly identifierType: string;
+}
+
+/** Input of `repayNow`: one early-repayment link for `amountCents`, asked for by an operator. */
+export interface RepayNowInput {
+  readonly loanId: string;
+  readonly amountCents: number;
+  readonly workflowId: string;
+  /** The operator's request (update) ID, for the logs. */
+  readonly requestId: string;
+}
+
+/** A pay-by-link for an early repayment: temporary, handed to the operator, never logged. */
+export interface RepayNowLink {
+  readonly url: string;
+}
+
 /** One activity per Defacto endpoint the lifecycle uses, named in Defacto's words. */
 export interface LoanActivities {
   /** `GET /sandbox/business-generator`: public company data only (no directors, no IBAN). */
@@ -83,4 +104,13 @@ export interface LoanActivities {
   listPayments(input: { readonly loanId: string }): Promise<PaymentSummary[]>;
   /** `GET /credit_lines?borrower=`: the borrower's line, or `null` when none exists yet. */
   getCreditLines(input: { readonly borrowerIdentifier: string }): Promise<CreditLineSummary | null>;
+  /** `POST /eligibility/borrower`: the business's pre-eligibility (a read: nothing is created). */
+  checkEligibility(input: CheckEligibilityInput): Promise<EligibilityCheck>;
+  /**
+   * `GET /translation/denial-code/{code}` in the worker's configured language (`DEFACTO_LANGUAGE`); a code
+   * Defacto does not know comes back with `text: null`.
+   */
+  translateDenialCode(input: { readonly code: string }): Promise<ReasonText>;
+  /** `POST /repay/now`: a new pay-by-link on every call (not idempotent: run it once per operator request). */
+  repayNow(input: RepayNowInput): Promise<RepayNowLink>;
 }

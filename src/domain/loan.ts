@@ -4,6 +4,7 @@
  * Pure: workflows import this module, so no Node builtins and nothing from `src/defacto`.
  */
 import type { Currency } from './money';
+import type { EligibilityCheck, TranslatedReason } from './reasons';
 
 /** Defacto loan statuses (OpenAPI `LoanAPI.status`); test/activities checks they match the wire enum. */
 export const LOAN_STATUSES = [
@@ -53,6 +54,25 @@ export const DISBURSED_OR_BEYOND: readonly LoanStatus[] = ['TO_REPAY', 'TO_REPAY
 /** Whether an operator may still cancel a loan in this status. */
 export function isCancellable(status: LoanStatus | undefined): boolean {
   return status !== undefined && CANCELLABLE_LOAN_STATUSES.includes(status);
+}
+
+/**
+ * Statuses in which `POST /repay/now` can repay the loan early: disbursed, principal still owed (Defacto
+ * allocates a pay-by-link's amount to the loans waiting for repayment, earliest due first).
+ */
+export const REPAYABLE_LOAN_STATUSES: readonly LoanStatus[] = ['TO_REPAY'];
+
+/** Whether an operator may ask for an early-repayment link in this status. */
+export function isRepayable(status: LoanStatus | undefined): boolean {
+  return status !== undefined && REPAYABLE_LOAN_STATUSES.includes(status);
+}
+
+/**
+ * What repaying the loan in full costs by its due date: the principal plus the estimated fees (fees accrue
+ * daily, so today it costs at most this). The default amount of an early-repayment link.
+ */
+export function fullRepaymentCents(loan: Pick<LoanSnapshot, 'amountCents' | 'feesEstimatedCents' | 'repaidAmountCents'>): number {
+  return Math.max(1, loan.amountCents + (loan.feesEstimatedCents ?? 0) - loan.repaidAmountCents);
 }
 
 /** Whether the loan reached an end state. */
@@ -208,7 +228,16 @@ export type LoanOutcome =
       readonly creditLineBefore: CreditLineSummary | null;
       readonly creditLineAfter: CreditLineSummary | null;
     }
-  | { readonly status: 'DECLINED'; readonly loanId: string | null; readonly denialReason: string | null }
+  | {
+      readonly status: 'DECLINED';
+      readonly loanId: string | null;
+      /** The first reason code (Defacto's `denial_reason` of a declined loan). */
+      readonly denialReason: string | null;
+      /** Where Defacto said no (absent from loans declined before it was recorded). */
+      readonly declinedAt?: DeclinedAt;
+      /** Every reason code with its translation (absent from loans declined before translations). */
+      readonly reasons?: readonly TranslatedReason[];
+    }
   | {
       readonly status: 'PAYMENT_FAILED';
       readonly loanId: string;
@@ -216,6 +245,12 @@ export type LoanOutcome =
       readonly failedPayment: PaymentSummary | null;
     }
   | { readonly status: 'CANCELED'; readonly loanId: string | null; readonly canceledBy: CanceledBy; readonly reason: string };
+
+/**
+ * Where a financing was declined: the business's pre-eligibility (nothing was created at Defacto), the
+ * borrower's status, or the loan decision.
+ */
+export type DeclinedAt = 'ELIGIBILITY' | 'BORROWER' | 'LOAN';
 
 /** The outcome status alone. */
 export type OutcomeStatus = LoanOutcome['status'];
@@ -247,6 +282,18 @@ export interface RefusedCancellation {
 }
 
 /**
+ * An early-repayment link an operator asked for (`repayNowUpdate`). The link itself is temporary and is
+ * returned to the caller only: it is kept neither here nor in the current details.
+ */
+export interface EarlyRepaymentRequest {
+  /** The update ID (the caller's key): one link per request ID. */
+  readonly requestId: string;
+  readonly amountCents: number;
+  /** Workflow time of the link's creation. */
+  readonly requestedAt: string;
+}
+
+/**
  * What the lifecycle has established about its loan: the body of `progressQuery`, and (with the
  * workflow's own bookkeeping) what continue-as-new carries to the next run. Small, serialisable, free of
  * personal data. A field added here is shown and carried without further code; give it a default in
@@ -271,6 +318,12 @@ export interface LoanFacts {
   readonly runs: number;
   /** Cancellation requests refused because the loan was past cancellation at Defacto. */
   readonly refusedCancellations: readonly RefusedCancellation[];
+  /** The business's pre-eligibility answer, once checked (before the borrower is enrolled). */
+  readonly eligibility: EligibilityCheck | null;
+  /** Every denial or status reason code met so far, translated once per code. */
+  readonly reasons: readonly TranslatedReason[];
+  /** Early-repayment links created at an operator's request. */
+  readonly earlyRepayments: readonly EarlyRepaymentRequest[];
 }
 
 /** The facts of a loan nothing is known about yet: every step pending, first run. */
@@ -291,6 +344,9 @@ export function initialLoanFacts(): LoanFacts {
     eventsSeen: 0,
     runs: 1,
     refusedCancellations: [],
+    eligibility: null,
+    reasons: [],
+    earlyRepayments: [],
   };
 }
 

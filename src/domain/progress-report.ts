@@ -6,6 +6,7 @@ import {
   LIFECYCLE_STEPS, type CreditLineSummary, type LifecycleStep, type LoanOutcome, type LoanProgress,
 } from './loan';
 import { formatMoney } from './money';
+import { describeReasons } from './reasons';
 
 /** Something that happened between two snapshots. */
 export interface ProgressLine {
@@ -64,7 +65,9 @@ export function describeOutcome(outcome: LoanOutcome): string {
       return `CLOSED: lent ${formatMoney(outcome.amountCents, outcome.currency)}, fees ${formatMoney(outcome.feesCents, outcome.currency)}, ` +
         `repaid ${formatMoney(outcome.repaidAmountCents, outcome.currency)}; ${outcome.payments.length} payments, ${outcome.eventCount} loan events`;
     case 'DECLINED':
-      return `DECLINED: ${outcome.denialReason ?? 'no reason given'}`;
+      return outcome.reasons && outcome.reasons.length > 0
+        ? `DECLINED${outcome.declinedAt ? ` (${outcome.declinedAt})` : ''}: ${describeReasons(outcome.reasons)}`
+        : `DECLINED: ${outcome.denialReason ?? 'no reason given'}`;
     case 'PAYMENT_FAILED':
       return `PAYMENT_FAILED: loan ${outcome.loanStatus}, ${outcome.failedPayment?.failureReason ?? 'disbursement failed'}`;
     case 'CANCELED':

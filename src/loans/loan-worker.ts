@@ -11,7 +11,7 @@ import {
 import { Client } from '@temporalio/client';
 import type { DataConverter, MetricMeter } from '@temporalio/common';
 import { LifecycleStepKey, LoanIdKey, LoanStatusKey } from '../workflows/search-attributes';
-import { createActivities, createReconciliationActivities, type LoanActivities } from '../activities';
+import { createActivities, createReconciliationActivities, type LendingSettings, type LoanActivities } from '../activities';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter';
 import { ConfigError, type AppConfig } from '../config';
 import { DefactoClient } from '../defacto';
@@ -93,6 +93,8 @@ export interface WorkerSettings {
   readonly tracing?: Tracing | null;
   /** Where the lifecycle's business metrics go (default: the Temporal runtime's meter, served with the SDK's metrics). */
   readonly metricMeter?: MetricMeter;
+  /** Translation language and repay-now callback of the activities (`config.lending`; default: the configuration's defaults). */
+  readonly lending?: LendingSettings;
   /** Extra worker tuning (tests shorten the shutdown grace time, for instance). */
   readonly workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>>;
 }
@@ -132,7 +134,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     dataConverter: options.dataConverter,
     workflowBundle: options.workflowBundle ?? (await loanWorkflowBundle({ tracing: tracing !== undefined })),
     activities: options.activities ?? {
-      ...createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }) }),
+      ...createActivities({ defacto: options.defacto, log: log.child({ component: 'activities' }), lending: options.lending }),
       // Reconciliation reads visibility and starts adoptions on this worker's own namespace and task queue.
       ...createReconciliationActivities({
         defacto: options.defacto,

@@ -129,5 +129,17 @@ export function nullActivities(calls: Map<string, number> = new Map()): LoanActi
       count('getCreditLines');
       return { id: `cl-${borrowerIdentifier}`, currency: 'EUR', poolAmountCents: 5_000_000, balanceAvailableCents: 5_000_000, feesDailyRate: 0.05 };
     },
+    async checkEligibility() {
+      count('checkEligibility');
+      return { isEligible: true, reasonCodes: [] };
+    },
+    async translateDenialCode({ code }) {
+      count('translateDenialCode');
+      return { code, language: 'en', text: 'The credit risk of the business is not eligible.' };
+    },
+    async repayNow({ loanId }) {
+      count('repayNow');
+      return { url: `https://null-loan.invalid/pay/${loanId}` };
+    },
   };
 }

@@ -64,6 +64,7 @@ serveChild(async () => {
       shutdownSignals: [],
       logger,
       workerOptions: spec.workerOptions ?? {},
+      lending: config.lending,
       ...(spec.activities === 'null'
         ? { activities: nullActivities() }
         : { defacto: defactoClientFromConfig(config, { logger: logger.child({ component: 'defacto' }) }) }),

@@ -44,3 +44,9 @@ export const createOptions: ActivityOptions = { startToCloseTimeout: '75 seconds
 
 /** State changes (`sign`, `validate`, `cancel`): idempotent by reading the status back after a refusal. */
 export const commandOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', heartbeatTimeout, retry };
+
+/**
+ * `POST /repay/now`, which makes a new link on every call: one attempt only, so one operator request never
+ * creates two links (a failure fails the update; the operator asks again).
+ */
+export const singleAttemptOptions: ActivityOptions = { startToCloseTimeout: '40 seconds', heartbeatTimeout, retry: { maximumAttempts: 1 } };

@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/types';
 import type { LoanRequest } from '../domain/schemas';
-import { commandOptions, createOptions, localReadOptions, readOptions } from './activity-options';
+import { commandOptions, createOptions, localReadOptions, readOptions, singleAttemptOptions } from './activity-options';
 import type { CarriedState, LifecycleState } from './lifecycle-state';
 import { observeLoan, wokeOnWebhook } from './metrics';
 import type { OperatorCommands } from './operator-commands';
@@ -23,6 +23,8 @@ const localReads = proxyLocalActivities<LoanActivities>(localReadOptions);
 const creates = proxyActivities<LoanActivities>(createOptions);
 /** Sign, validate, cancel. */
 const commandActivities = proxyActivities<LoanActivities>(commandOptions);
+/** Calls that must never run twice (`repayNow`). */
+const singleAttempt = proxyActivities<LoanActivities>(singleAttemptOptions);
 
 type Calls = ActivityInterfaceFor<LoanActivities>;
 
@@ -52,11 +54,16 @@ export interface LifecycleCalls {
   readonly reads: Calls;
   readonly creates: Calls;
   readonly commandActivities: Calls;
+  /** Not retried: each call creates something new at Defacto (`repayNow`). */
+  readonly singleAttempt: Calls;
 }
 
 /** The activity proxies of one run, summarised from its state. */
 export function lifecycleCalls(state: LifecycleState): LifecycleCalls {
-  return { reads: summarised(reads, state, localReads), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state) };
+  return {
+    reads: summarised(reads, state, localReads), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state),
+    singleAttempt: summarised(singleAttempt, state),
+  };
 }
 
 /**

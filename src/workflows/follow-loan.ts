@@ -3,15 +3,18 @@
  * truth, Defacto events only wake it early), reviews the conditions, applies operator commands, and turns
  * the end state into a {@link LoanOutcome}.
  */
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import {
-  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable, isTerminal,
+  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, fullRepaymentCents, isCancellable, isRepayable, isTerminal,
   type CanceledBy, type LoanOutcome, type LoanSnapshot, type LoanStatus,
 } from '../domain/loan';
+import { describeReasons } from '../domain/reasons';
 import { evaluateOffer } from '../domain/policy';
 import { waitForChange, type LifecycleContext } from './context';
 import { observeLoan } from './metrics';
+import { PATCHES } from './patches';
 import { isPastDue, nextPollDelay } from './poll-schedule';
+import { translateReasons } from './reasons';
 
 /** Follows the loan until it ends; returns the business outcome. */
 export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
@@ -19,12 +22,13 @@ export async function followLoan(ctx: LifecycleContext): Promise<LoanOutcome> {
   for (;;) {
     observeLoan(ctx);
     await applyOperatorCancel(ctx);
+    await applyOperatorRepayNow(ctx);
     const loan = currentLoan(ctx);
     markStepsFor(ctx, loan.status);
     state.syncSearchAttributes();
     switch (loan.status) {
       case 'DECLINED':
-        return declined(ctx, loan);
+        return await declined(ctx, loan);
       case 'CANCELED':
       case 'DELETED':
         return canceled(ctx, loan, state.bookkeeping.cancelRequestedBy ?? 'defacto', state.bookkeeping.cancelReason ?? `loan ${loan.status} by Defacto`);
@@ -188,6 +192,34 @@ async function applyOperatorCancel(ctx: LifecycleContext): Promise<void> {
   }
 }
 
+/**
+ * Applies a pending `repayNowUpdate`: one `POST /repay/now` (never retried: each call makes a new link),
+ * the link handed to the update's caller only. A refusal by Defacto fails the update, not the lifecycle.
+ */
+async function applyOperatorRepayNow(ctx: LifecycleContext): Promise<void> {
+  const { state, commands, workflowId } = ctx;
+  const pending = commands.repayNow;
+  if (!pending || pending.settlement) return;
+  const loan = currentLoan(ctx);
+  if (!isRepayable(loan.status) || !patched(PATCHES.eligibilityAndReasons)) {
+    pending.settlement = { ok: false, type: 'LoanNotRepayable', message: `an early repayment needs a loan in TO_REPAY; this one is ${loan.status}` };
+    return;
+  }
+  const amountCents = pending.amountCents ?? fullRepaymentCents(loan);
+  try {
+    const link = await ctx.calls.singleAttempt.repayNow({ loanId: loan.id, amountCents, workflowId, requestId: pending.requestId });
+    const requestedAt = state.now();
+    state.earlyRepaymentRequested({ requestId: pending.requestId, amountCents, requestedAt });
+    const result = { loanId: loan.id, loanStatus: loan.status, amountCents, url: link.url, requestedAt, requestId: pending.requestId };
+    commands.repayNowLinks.set(pending.requestId, result);
+    pending.settlement = { ok: true, result };
+    log.info('early-repayment link created for an operator', { loanId: loan.id, amountCents });
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    pending.settlement = refusal(error);
+  }
+}
+
 function refusal(error: unknown): { ok: false; type: string; message: string } {
   const cause = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
   return {
@@ -226,9 +258,12 @@ async function waitThenPoll(ctx: LifecycleContext): Promise<void> {
   state.polled(await ctx.calls.reads.getLoan({ loanId: loan.id }));
 }
 
-function declined(ctx: LifecycleContext, loan: LoanSnapshot): LoanOutcome {
-  ctx.state.fail('CONDITIONS_REVIEWED', `declined by Defacto: ${loan.denialReason ?? 'no reason given'}`);
-  return { status: 'DECLINED', loanId: loan.id, denialReason: loan.denialReason };
+async function declined(ctx: LifecycleContext, loan: LoanSnapshot): Promise<LoanOutcome> {
+  const reasons = loan.denialReason ? await translateReasons(ctx, [loan.denialReason], 'loan') : [];
+  ctx.state.fail('CONDITIONS_REVIEWED', `declined by Defacto: ${reasons.length > 0 ? describeReasons(reasons) : loan.denialReason ?? 'no reason given'}`);
+  return reasons.length > 0
+    ? { status: 'DECLINED', loanId: loan.id, denialReason: loan.denialReason, declinedAt: 'LOAN', reasons }
+    : { status: 'DECLINED', loanId: loan.id, denialReason: loan.denialReason };
 }
 
 function canceled(ctx: LifecycleContext, loan: LoanSnapshot, by: CanceledBy, reason: string): LoanOutcome {

@@ -11,8 +11,9 @@ import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
   type BorrowerSummary, type CanceledBy, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
   type InvoiceSummary, type LifecycleStep, type RefusedCancellation, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
-  type StepProgress,
+  type StepProgress, type EarlyRepaymentRequest,
 } from '../domain/loan';
+import type { EligibilityCheck, ReasonText, TranslatedReason } from '../domain/reasons';
 import { PATCHES } from './patches';
 import {
   AwaitingDecisionKey, DecisionDeadlineKey, OutcomeKey, RepaymentDueAtKey, RepaymentLateKey, StepInProgressKey,
@@ -96,6 +97,28 @@ export class LifecycleState {
   /** The workflow's own bookkeeping (read-only). */
   get bookkeeping(): LifecycleBookkeeping {
     return this.book;
+  }
+
+  /** The business's pre-eligibility answer. */
+  eligibilityChecked(check: EligibilityCheck): void {
+    this.known.eligibility = check;
+  }
+
+  /** The translation of `code` met earlier in this lifecycle (any source), if any: asked once per code. */
+  translationOf(code: string): ReasonText | undefined {
+    const known = this.known.reasons.find((r) => r.code === code);
+    return known ? { code: known.code, language: known.language, text: known.text } : undefined;
+  }
+
+  /** Reasons met (with their translations); a code already recorded for the same source is kept once. */
+  reasonsMet(reasons: readonly TranslatedReason[]): void {
+    const fresh = reasons.filter((r) => !this.known.reasons.some((k) => k.code === r.code && k.source === r.source));
+    if (fresh.length > 0) this.known.reasons = [...this.known.reasons, ...fresh];
+  }
+
+  /** An early-repayment link was created for an operator (the link itself is not kept). */
+  earlyRepaymentRequested(request: EarlyRepaymentRequest): void {
+    this.known.earlyRepayments = [...this.known.earlyRepayments, request];
   }
 
   /** The outcome once the loan ended, else null. */

@@ -20,6 +20,8 @@ import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 import { validatedRequest } from './input';
 import { createToCompletion, meetPatches, PATCHES, wakesOnNewerStatus } from './patches';
+import { translateReasons } from './reasons';
+import { describeReasons, eligibilityVerdict } from '../domain/reasons';
 
 export type { LoanLifecycleInput } from './context';
 
@@ -88,6 +90,10 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
     const business: BusinessProfile = input.generate
       ? await ctx.calls.reads.generateBusiness({ country: input.country })
       : { identifier: input.identifier, identifierType: input.identifierType, name: input.name, country: input.country };
+    if (patched(PATCHES.eligibilityAndReasons)) {
+      const declined = await checkEligibility(ctx, business);
+      if (declined) return declined;
+    }
     const signedAt = input.generate ? null : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
     state.borrowerCreated(await createToCompletion(() => ctx.calls.creates.createBorrower({ business, signedAt, workflowId })), business.country);
@@ -104,9 +110,14 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
   for (let attempt = 0; borrower.status !== 'READY'; attempt += 1) {
     if (borrower.status !== null && BORROWER_REFUSED.includes(borrower.status)) {
       const reason = borrower.statusReason ?? `BORROWER_${borrower.status}`;
-      state.fail('BORROWER_REGISTERED', `borrower ${borrower.status}: ${reason}`);
-      return { status: 'DECLINED', loanId: null, denialReason: reason };
+      // Defacto's own code for "cannot borrow in this status" when the borrower carries no reason.
+      const reasons = await translateReasons(ctx, [borrower.statusReason ?? 'BORROWER_STATUS'], 'borrower');
+      state.fail('BORROWER_REGISTERED', `borrower ${borrower.status}: ${reasons.length > 0 ? describeReasons(reasons) : reason}`);
+      return reasons.length > 0
+        ? { status: 'DECLINED', loanId: null, denialReason: reason, declinedAt: 'BORROWER', reasons }
+        : { status: 'DECLINED', loanId: null, denialReason: reason };
     }
+    if (borrower.statusReason !== null) await translateReasons(ctx, [borrower.statusReason], 'borrower');
     if (attempt > 0) await waitForChange(ctx, backoffDelay(ctx.request.loan.pollSchedule, attempt - 1));
     state.updateBorrower(await ctx.calls.reads.getBorrower({ borrowerId: borrower.id }));
     borrower = registered(state);
@@ -114,6 +125,26 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
   state.complete('BORROWER_REGISTERED');
   state.syncSearchAttributes();
   return null;
+}
+
+/**
+ * The business's pre-eligibility (`POST /eligibility/borrower`, a read) before anything is created at
+ * Defacto. Not eligible: the reasons are translated and the financing ends DECLINED, nothing enrolled.
+ */
+async function checkEligibility(ctx: LifecycleContext, business: BusinessProfile): Promise<LoanOutcome | null> {
+  const { state } = ctx;
+  if (business.identifierType === null) {
+    state.note('BORROWER_REGISTERED', 'eligibility not checked: the business has no identifier type');
+    return null;
+  }
+  const check = state.facts.eligibility
+    ?? await ctx.calls.reads.checkEligibility({ identifier: business.identifier, identifierType: business.identifierType });
+  state.eligibilityChecked(check);
+  const verdict = eligibilityVerdict(check);
+  if (verdict.enrol) return null;
+  const reasons = await translateReasons(ctx, verdict.reasonCodes, 'eligibility');
+  state.fail('BORROWER_REGISTERED', `not eligible, nothing created at Defacto: ${describeReasons(reasons)}`);
+  return { status: 'DECLINED', loanId: null, denialReason: verdict.reasonCodes[0] ?? null, declinedAt: 'ELIGIBILITY', reasons };
 }
 
 function registered(state: LifecycleState): BorrowerSummary {

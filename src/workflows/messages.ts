@@ -37,6 +37,37 @@ export const rejectConditionsUpdate = defineUpdate<ConditionsDecisionResult, [Op
  */
 export const cancelLoanUpdate = defineUpdate<ConditionsDecisionResult, [OperatorNote]>('cancelLoan');
 
+/** An operator's request for an early-repayment link (`{}`: the full amount due by the repayment date). */
+export interface RepayNowRequest {
+  /**
+   * What the borrower pays through the link, in minor units (a positive integer); default: principal plus
+   * the estimated fees, what repaying in full costs by the due date. Defacto refuses an amount that repays
+   * no loan in full.
+   */
+  readonly amountCents?: number;
+}
+
+/** The early-repayment link, for the caller only (the workflow keeps neither it nor its query string). */
+export interface RepayNowResult {
+  readonly loanId: string;
+  readonly loanStatus: LoanStatus;
+  readonly amountCents: number;
+  /** Defacto's pay-by-link: temporary, lets whoever holds it pay; hand it to the borrower, do not store it. */
+  readonly url: string;
+  /** Workflow time of the link's creation. */
+  readonly requestedAt: string;
+  /** The update ID that asked for it: the same ID gets the same link, never a second one. */
+  readonly requestId: string;
+}
+
+/**
+ * Ask Defacto for an early-repayment link (`POST /repay/now`) for this loan. Refused (validator) unless the
+ * loan is disbursed and not yet repaid (TO_REPAY), or when the amount is not a positive integer. Give a
+ * stable update ID per operator request (`--update-id`, the HTTP route's `Idempotency-Key`): a retry with
+ * that ID returns the same link and creates none.
+ */
+export const repayNowUpdate = defineUpdate<RepayNowResult, [RepayNowRequest]>('repayNow');
+
 /** A Defacto loan event as fed by the webhook receiver; a hint to poll now, never trusted as state. */
 export interface DefactoEvent {
   readonly loanId: string;

@@ -3,30 +3,42 @@
  * and wait for the main loop to carry it out, so every call to Defacto happens in one place, in order;
  * the update then returns the loan's new status or fails with the reason Defacto gave.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { isCancellable, LOAN_STATUSES, loanStatusRank, type LoanStatus } from '../domain/loan';
+import { ApplicationFailure, condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { isCancellable, isRepayable, LOAN_STATUSES, loanStatusRank, type LoanStatus } from '../domain/loan';
 import type { LifecycleState } from './lifecycle-state';
 import {
-  approveConditionsUpdate, cancelLoanUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate,
-  type ConditionsDecisionResult, type OperatorNote,
+  approveConditionsUpdate, cancelLoanUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate, repayNowUpdate,
+  type ConditionsDecisionResult, type OperatorNote, type RepayNowRequest, type RepayNowResult,
 } from './messages';
 
 /** How the main loop settled a command. */
-export type Settlement =
-  | { readonly ok: true; readonly result: ConditionsDecisionResult }
+export type Settlement<R = ConditionsDecisionResult> =
+  | { readonly ok: true; readonly result: R }
   | { readonly ok: false; readonly type: string; readonly message: string };
 
 /** A recorded operator command and, once handled, its settlement. */
-interface Pending<K extends string> {
+interface Pending<K extends string, R = ConditionsDecisionResult> {
   readonly kind: K;
   readonly reason: string | null;
-  settlement: Settlement | null;
+  settlement: Settlement<R> | null;
+}
+
+/** A recorded `repayNowUpdate`: its request ID (the update ID) and the amount asked for, if any. */
+export interface PendingRepayNow extends Pending<'repayNow', RepayNowResult> {
+  readonly requestId: string;
+  readonly amountCents: number | null;
 }
 
 /** Commands waiting for the main loop, plus the wake-up flag set by Defacto events. */
 export class OperatorCommands {
   decision: Pending<'approve' | 'reject'> | null = null;
   cancel: Pending<'cancel'> | null = null;
+  repayNow: PendingRepayNow | null = null;
+  /**
+   * The links created in this run, by request ID: a request repeated with the same ID gets the same
+   * answer (rebuilt on replay from the recorded activity result; never carried by continue-as-new).
+   */
+  readonly repayNowLinks = new Map<string, RepayNowResult>();
   /** Set by a new Defacto event: poll now instead of at the next timer. */
   wake = false;
   /** When the edge received the first event behind `wake` (for the webhook-to-wake latency metric). */
@@ -65,7 +77,8 @@ export class OperatorCommands {
 
   /** True while a command waits for the main loop. */
   pending(): boolean {
-    return (this.decision !== null && this.decision.settlement === null) || (this.cancel !== null && this.cancel.settlement === null);
+    return (this.decision !== null && this.decision.settlement === null) || (this.cancel !== null && this.cancel.settlement === null)
+      || (this.repayNow !== null && this.repayNow.settlement === null);
   }
 
   /** Settles every open command with a refusal (the loan ended before they could be applied). */
@@ -73,10 +86,11 @@ export class OperatorCommands {
     const refusal: Settlement = { ok: false, type: 'LoanLifecycleEnded', message };
     if (this.decision && !this.decision.settlement) this.decision.settlement = refusal;
     if (this.cancel && !this.cancel.settlement) this.cancel.settlement = refusal;
+    if (this.repayNow && !this.repayNow.settlement) this.repayNow.settlement = refusal;
   }
 }
 
-function unwrap(settlement: Settlement): ConditionsDecisionResult {
+function unwrap<R>(settlement: Settlement<R>): R {
   if (settlement.ok) return settlement.result;
   throw ApplicationFailure.create({ type: settlement.type, message: settlement.message, nonRetryable: true });
 }
@@ -85,7 +99,10 @@ function unwrap(settlement: Settlement): ConditionsDecisionResult {
  * Failure types of an update refused by its validator (named, non-retryable: retrying the same command in
  * the same state is refused again). Validator refusals leave no event in history.
  */
-export const REFUSAL_TYPES = ['NoDecisionPending', 'LoanNotCancellable', 'CancellationPending', 'LoanLifecycleEnded'] as const;
+export const REFUSAL_TYPES = [
+  'NoDecisionPending', 'LoanNotCancellable', 'CancellationPending', 'LoanLifecycleEnded',
+  'LoanNotRepayable', 'RepayNowPending', 'InvalidRepayNowAmount', 'RepayNowAlreadyIssued',
+] as const;
 
 function refusal(type: (typeof REFUSAL_TYPES)[number], message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -95,7 +112,17 @@ function isLoanStatus(value: string): value is LoanStatus {
   return (LOAN_STATUSES as readonly string[]).includes(value);
 }
 
-/** Registers the query, the three updates (with validators) and the event signal. */
+/** Whether `amountCents` is absent or a positive safe integer. */
+function validAmount(amountCents: unknown): boolean {
+  return amountCents === undefined || (typeof amountCents === 'number' && Number.isSafeInteger(amountCents) && amountCents > 0);
+}
+
+/** The request ID of the update being validated or handled (its update ID). */
+function requestId(): string {
+  return currentUpdateInfo()?.id ?? '';
+}
+
+/** Registers the query, the four updates (with validators) and the event signal. */
 export function registerHandlers(state: LifecycleState, commands: OperatorCommands): void {
   setHandler(progressQuery, () => state.progress());
 
@@ -133,6 +160,40 @@ export function registerHandlers(state: LifecycleState, commands: OperatorComman
               : commands.cancel !== null ? 'a cancellation of this loan is already being carried out'
                 : `the loan cannot be canceled in status ${status ?? '(not requested yet)'}`,
           );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    repayNowUpdate,
+    async (request: RepayNowRequest): Promise<RepayNowResult> => {
+      const id = requestId();
+      const earlier = commands.repayNowLinks.get(id);
+      if (earlier) return earlier;
+      const pending: PendingRepayNow = { kind: 'repayNow', reason: null, requestId: id, amountCents: request?.amountCents ?? null, settlement: null };
+      commands.repayNow = pending;
+      await condition(() => pending.settlement !== null);
+      commands.repayNow = null;
+      return unwrap(pending.settlement as Settlement<RepayNowResult>);
+    },
+    {
+      validator: (request: RepayNowRequest): void => {
+        const id = requestId();
+        // The same request again (a retry that reached the workflow): answered with the same link.
+        if (commands.repayNowLinks.has(id)) return;
+        const status = state.facts.loan?.status;
+        // No input at all (`temporal workflow update execute` without `--input`) asks for the full amount.
+        const amountCents: unknown = request === undefined || request === null ? undefined
+          : typeof request === 'object' && !Array.isArray(request) ? request.amountCents : Number.NaN;
+        if (state.outcome !== null) throw refusal('LoanLifecycleEnded', `the loan already ended ${state.outcome.status}`);
+        if (commands.repayNow !== null) throw refusal('RepayNowPending', 'an early-repayment link for this loan is being created; retry with the same update ID to get it');
+        if (state.facts.earlyRepayments.some((r) => r.requestId === id)) {
+          throw refusal('RepayNowAlreadyIssued', `request ${id} already created its link (handed to its caller, not kept); ask again with a new ID for a new link`);
+        }
+        if (!validAmount(amountCents)) throw refusal('InvalidRepayNowAmount', 'amountCents must be a positive integer (minor units)');
+        if (!isRepayable(status)) {
+          throw refusal('LoanNotRepayable', `an early repayment needs a disbursed loan waiting for repayment (TO_REPAY); this one is ${status ?? 'not requested yet'}`);
         }
       },
     },

@@ -40,6 +40,13 @@ export const PATCHES = {
    * flight returned. Met only in runs that have `fewer-actions-per-loan` (the ones with local activities).
    */
   wakeOnNewerStatus: 'wake-on-newer-status',
+  /**
+   * What a careful integration asks Defacto besides the lifecycle's resources: the business's
+   * pre-eligibility before the borrower is enrolled (`POST /eligibility/borrower`; not eligible → DECLINED,
+   * nothing created), denial and status reason codes translated (`GET /translation/denial-code/{code}`,
+   * once per code), and the early-repayment link an operator asks for (`repayNowUpdate`, `POST /repay/now`).
+   */
+  eligibilityAndReasons: 'eligibility-translated-reasons-repay-now',
 } as const;
 
 /**
@@ -70,6 +77,7 @@ const MEETING_ORDER: readonly PatchId[] = [
   PATCHES.cancellationIsOperatorCommand,
   PATCHES.fewerActions,
   PATCHES.wakeOnNewerStatus,
+  PATCHES.eligibilityAndReasons,
 ];
 
 /**

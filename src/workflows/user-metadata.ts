@@ -3,6 +3,7 @@
  * rewritten at every step), and a one-line summary on every activity and timer.
  */
 import type { LoanRequest } from '../domain/schemas';
+import { describeReasons } from '../domain/reasons';
 import type { LifecycleState } from './lifecycle-state';
 
 /** What an activity does, in an operator's words, given where the loan stands. */
@@ -23,6 +24,9 @@ export function activitySummary(activity: string, state: LifecycleState): string
     getLoan: `Defacto: read the loan (was ${status ?? 'unknown'})`,
     listPayments: 'Defacto: list the loan\'s payments',
     listLoanEvents: 'Defacto: read the loan\'s events',
+    checkEligibility: 'Defacto: check the business\'s pre-eligibility (before enrolling it)',
+    translateDenialCode: 'Defacto: translate a denial or status reason code',
+    repayNow: 'Defacto: create an early-repayment link for an operator (one attempt)',
   };
   return summaries[activity] ?? `Defacto: ${activity}`;
 }
@@ -41,6 +45,7 @@ export function timerSummary(state: LifecycleState, untilIso: string): string {
 function actionsNow(state: LifecycleState, workflowId: string): string[] {
   const status = state.facts.loan?.status;
   const cancellable = status !== undefined && ['PENDING_VALIDATION', 'TO_VALIDATE', 'VALIDATED', 'SCHEDULED'].includes(status);
+  const repayable = status === 'TO_REPAY';
   const update = (name: string, route: string, what: string) =>
     `- ${what}: \`temporal workflow update execute --workflow-id ${workflowId} --name ${name} --input '{"reason":"…"}'\` · \`POST /loans/${workflowId}/${route}\``;
   if (state.outcome) return ['- none: the loan ended'];
@@ -49,6 +54,9 @@ function actionsNow(state: LifecycleState, workflowId: string): string[] {
     actions.push(update('approveConditions', 'approve', 'approve the offer'), update('rejectConditions', 'reject', 'reject the offer (the loan is canceled)'));
   }
   if (cancellable) actions.push(update('cancelLoan', 'cancel', 'cancel the loan'));
+  if (repayable) {
+    actions.push(`- early-repayment link for the borrower: \`temporal workflow update execute --workflow-id ${workflowId} --name repayNow --update-id <your request key> --input '{}'\` · \`POST /loans/${workflowId}/repay-now\` with an \`Idempotency-Key\` (optional \`{"amountCents": …}\`; the link is returned, not kept)`);
+  }
   actions.push(status && !cancellable
     ? `- Request Cancellation (Web UI) / \`temporal workflow cancel --workflow-id ${workflowId}\`: refused at Defacto (money moved), recorded, the loan is followed to its end`
     : `- Request Cancellation (Web UI) / \`temporal workflow cancel --workflow-id ${workflowId}\`: cancels at Defacto${status ? '' : ' (nothing is created afterwards)'}`);
@@ -62,7 +70,13 @@ export function currentDetails(state: LifecycleState, request: LoanRequest, wait
   const lines = [
     `**Step:** ${state.currentStep()} · **Defacto:** loan ${loan?.status ?? 'not requested yet'}${borrower ? `, borrower ${borrower.status ?? 'unknown'}` : ''}`,
   ];
-  if (state.outcome) lines.push(`**Outcome:** ${state.outcome.status}${state.outcome.status === 'CANCELED' ? ` by ${state.outcome.canceledBy}: ${state.outcome.reason}` : ''}`);
+  const { outcome } = state;
+  if (outcome) {
+    const why = outcome.status === 'CANCELED' ? ` by ${outcome.canceledBy}: ${outcome.reason}`
+      : outcome.status === 'DECLINED' && outcome.reasons && outcome.reasons.length > 0 ? ` (${outcome.declinedAt ?? 'LOAN'}): ${describeReasons(outcome.reasons)}`
+        : outcome.status === 'DECLINED' && outcome.denialReason ? `: ${outcome.denialReason}` : '';
+    lines.push(`**Outcome:** ${outcome.status}${why}`);
+  }
   else if (waitingUntil) lines.push(`**Waiting:** until ${waitingUntil} (or earlier on a Defacto webhook or an operator command)`);
   if (loan) {
     lines.push(`**Loan:** ${loan.id} · ${(loan.amountCents / 100).toFixed(2)} ${loan.currency} · pay ${loan.toPayAt} · repay by ${loan.toRepayAt}`);
@@ -74,6 +88,12 @@ export function currentDetails(state: LifecycleState, request: LoanRequest, wait
     lines.push('**Review:** an operator must approve the offer');
   }
   if (repaymentLate) lines.push('**Repayment late:** yes');
+  if (state.facts.reasons.length > 0) {
+    lines.push(`**Reasons (${state.facts.reasons[0]?.language ?? 'en'}):** ${state.facts.reasons.map((r) => `${r.source} ${describeReasons([r])}`).join(' · ')}`);
+  }
+  for (const asked of state.facts.earlyRepayments) {
+    lines.push(`**Early-repayment link** created ${asked.requestedAt} for ${(asked.amountCents / 100).toFixed(2)} ${loan?.currency ?? ''} (request ${asked.requestId}; the link went to the requester only)`);
+  }
   for (const refused of refusedCancellations) lines.push(`**Cancellation refused** at ${refused.at} (loan ${refused.loanStatus}): ${refused.reason}`);
   // Paragraphs, then the list after a blank line: the Web UI's markdown joins single line breaks.
   return [...lines, '**Operator actions now:**', actionsNow(state, state.workflowId).join('\n')].join('\n\n');

@@ -62,8 +62,9 @@ describe('floors', () => {
     expect(actionFloor('SUCCESS', 'activities')).toBe(20);
     expect(historyFloor('SUCCESS', 'activities')).toBe(72);
     expect(actionFloor('SUCCESS')).toBe(12);
-    // 41 events of the path, plus each patch marker of the first task with its TemporalChangeVersion upsert.
-    expect(historyFloor('SUCCESS')).toBe(41 + 2 * PATCH_MARKERS);
+    // 42 events of the path (the eligibility check's local activity included), plus each patch marker of the
+    // first task with its TemporalChangeVersion upsert.
+    expect(historyFloor('SUCCESS')).toBe(42 + 2 * PATCH_MARKERS);
     expect(PATCH_MARKERS).toBe(Object.keys(PATCHES).length);
   });
 });

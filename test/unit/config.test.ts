@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EMULATOR_API_KEY, loadConfig, redactConfig } from '../../src/config';
+import { ConfigError, DEFACTO_LANGUAGES, EMULATOR_API_KEY, loadConfig, redactConfig } from '../../src/config';
+import { REASON_LANGUAGES } from '../../src/domain/reasons';
 
 /** Payload keys, which a real Defacto requires (docs/data-protection.md). */
 const PAYLOAD_KEY_ENV = { PAYLOAD_KEYS: `prod-1=${Buffer.alloc(32, 7).toString('base64')}`, SEARCH_TAG_KEY: Buffer.alloc(32, 9).toString('base64') };
@@ -26,6 +27,21 @@ describe('configuration', () => {
   it('refuses a base URL without a key, naming the variable and not echoing values', () => {
     expect(() => loadConfig({ DEFACTO_BASE_URL: 'https://api-sandbox.getdefacto.com' })).toThrow(ConfigError);
     expect(() => loadConfig({ DEFACTO_BASE_URL: 'https://api-sandbox.getdefacto.com' })).toThrow(/DEFACTO_API_KEY/);
+  });
+
+  it('translates reasons into English by default, into DEFACTO_LANGUAGE when set, and refuses a language Defacto does not translate to', () => {
+    expect(loadConfig({}).lending.language).toBe('en');
+    expect(loadConfig({ DEFACTO_LANGUAGE: 'de' }).lending.language).toBe('de');
+    expect(() => loadConfig({ DEFACTO_LANGUAGE: 'it' })).toThrow(/DEFACTO_LANGUAGE: must be one of en, fr, de, es/);
+    expect([...DEFACTO_LANGUAGES].sort()).toEqual([...REASON_LANGUAGES].sort());
+  });
+
+  it('sends the borrower back to DEFACTO_REPAY_CALLBACK_URL after an early repayment, else to the public URL of the HTTP edge', () => {
+    expect(loadConfig({}).lending.repayNowCallbackUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HTTP_PUBLIC_URL: 'https://lending.example' }).lending.repayNowCallbackUrl).toBe('https://lending.example');
+    expect(loadConfig({ DEFACTO_REPAY_CALLBACK_URL: 'https://app.example/repaid', HTTP_PUBLIC_URL: 'https://lending.example' }).lending.repayNowCallbackUrl)
+      .toBe('https://app.example/repaid');
+    expect(() => loadConfig({ DEFACTO_REPAY_CALLBACK_URL: 'not a url' })).toThrow(/DEFACTO_REPAY_CALLBACK_URL/);
   });
 
   it('names every invalid variable', () => {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import type { LendingSettings } from '../../src/activities';
 import type { EmulatorOptions } from '../../src/emulator/app';
 import { DefactoClient } from '../../src/defacto';
 import type { LoanProgress } from '../../src/domain/loan';
@@ -50,6 +51,8 @@ export interface WorldOptions {
   readonly metricMeter?: MetricMeter;
   /** 0: every workflow task replays the history so far first, as after a worker restart. */
   readonly maxCachedWorkflows?: number;
+  /** Translation language and repay-now callback of the activities (default: the configuration's defaults). */
+  readonly lending?: LendingSettings;
 }
 
 /** A fresh tenant, task queue and worker against `emulator`. */
@@ -64,6 +67,7 @@ export async function lifecycleWorld(emulator: RunningEmulator, options: WorldOp
     dataConverter: testDataConverter(),
     shutdownSignals: [], logger: quiet,
     ...(options.metricMeter ? { metricMeter: options.metricMeter } : {}),
+    ...(options.lending ? { lending: options.lending } : {}),
     workerOptions: {
       workflowFailureErrorTypes: { '*': ['DeterminismViolationError', 'NondeterminismError'] },
       shutdownGraceTime: '2s',

@@ -1,9 +1,9 @@
 /**
- * Back-office routes: start a loan workflow, follow it, steer it (approve, reject, cancel), fetch the
- * borrower's contract link, and list loans by status. Every route sits behind the bearer token (added
+ * Back-office routes: start a loan workflow, follow it, steer it (approve, reject, cancel), ask for an
+ * early-repayment link, fetch the borrower's contract link, and list loans by status. Every route sits behind the bearer token (added
  * by the app); every refusal is a problem+json body.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowUpdateOptions } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -13,8 +13,8 @@ import { LoanRequestSchema, type LoanRequest } from '../../domain/schemas';
 import { MissingCallerKeyError, startLoanOnce } from '../../loans/idempotent-start';
 import { runBatch } from '../../loans/batch';
 import {
-  approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, type ConditionsDecisionResult,
-  type OperatorNote,
+  approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate, repayNowUpdate, type ConditionsDecisionResult,
+  type OperatorNote, type RepayNowRequest, type RepayNowResult,
 } from '../../workflows/messages';
 import { listLoans } from '../loan-directory';
 import { HttpProblem, parseOrProblem } from '../problem';
@@ -36,6 +36,20 @@ const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(1000) });
 type Params = { Params: { workflowId: string } };
 
 const OperatorNoteSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+/** Body of `POST /loans/{workflowId}/repay-now`: `{}` asks for the full amount due by the repayment date. */
+const RepayNowBodySchema = z.strictObject({
+  amountCents: z.number({ error: 'must be a positive integer (minor units)' })
+    .int({ error: 'must be a positive integer (minor units)' })
+    .positive({ error: 'must be a positive integer (minor units)' })
+    .max(Number.MAX_SAFE_INTEGER, { error: 'must be a positive integer (minor units)' })
+    .optional(),
+});
+
+/** The update ID of an early-repayment request from this API: one per caller key. */
+export function repayNowUpdateId(callerKey: string): string {
+  return `repay-now-${callerKey}`;
+}
 
 const isLoanStatus = (value: unknown): value is LoanStatus => (LOAN_STATUSES as readonly unknown[]).includes(value);
 
@@ -112,10 +126,17 @@ type OperatorUpdate = typeof approveConditionsUpdate;
 /** Runs an operator update; on a finished workflow (Temporal says "not found") the answer is 409, not 404. */
 async function runUpdate(
   client: Client, workflowId: string, update: OperatorUpdate, note: OperatorNote,
-): Promise<ConditionsDecisionResult> {
+): Promise<ConditionsDecisionResult>;
+async function runUpdate(
+  client: Client, workflowId: string, update: typeof repayNowUpdate, request: RepayNowRequest, options: Pick<WorkflowUpdateOptions, 'updateId'>,
+): Promise<RepayNowResult>;
+async function runUpdate(
+  client: Client, workflowId: string, update: OperatorUpdate | typeof repayNowUpdate, input: OperatorNote | RepayNowRequest,
+  options: Pick<WorkflowUpdateOptions, 'updateId'> = {},
+): Promise<ConditionsDecisionResult | RepayNowResult> {
   const handle = client.workflow.getHandle(workflowId);
   try {
-    return await handle.executeUpdate(update, { args: [note] });
+    return await handle.executeUpdate(update as typeof repayNowUpdate, { args: [input as RepayNowRequest], ...options });
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     await handle.describe(); // Throws WorkflowNotFoundError (→ 404) when the workflow never existed.
@@ -188,6 +209,26 @@ export async function loanRoutes(app: FastifyInstance, options: LoanRoutesOption
   operatorRoute('approve', approveConditionsUpdate);
   operatorRoute('reject', rejectConditionsUpdate);
   operatorRoute('cancel', cancelLoanUpdate);
+
+  // POST /repay/now makes a new link on every call: the caller key names the request, so a retried request
+  // (same Idempotency-Key) gets the same link and creates none. The link is temporary: never cached.
+  app.post<Params>('/loans/:workflowId/repay-now', async (request, reply) => {
+    const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
+    parseOrProblem(NoQuery, request.query, 'query');
+    const body = parseOrProblem(RepayNowBodySchema, request.body ?? {}, 'body');
+    const header = request.headers['idempotency-key'];
+    const key = CallerKeySchema.safeParse(header);
+    if (!key.success) {
+      throw new HttpProblem('validation', {
+        detail: 'Send an Idempotency-Key: each early-repayment request creates a new link at Defacto, the key makes a retry return the same one',
+        invalidParams: [{ name: 'header.idempotency-key', reason: header === undefined ? 'required' : Array.isArray(header) ? 'must be given once' : key.error.issues[0]?.message ?? 'invalid' }],
+      });
+    }
+    const result = await runUpdate(client, workflowId, repayNowUpdate, body.amountCents !== undefined ? { amountCents: body.amountCents } : {}, {
+      updateId: repayNowUpdateId(key.data),
+    });
+    return reply.header('cache-control', 'no-store').send({ workflowId, ...result });
+  });
 
   app.get<Params>('/loans/:workflowId/contract', async (request, reply) => {
     const { workflowId } = parseOrProblem(WorkflowIdParams, request.params, 'path');
