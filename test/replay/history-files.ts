@@ -18,8 +18,12 @@ import { historyFromJson } from './history-json';
 /** Folder holding one sub-folder per corpus. */
 export const CORPORA_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
 
-/** The frozen corpora, oldest first: each replays forever, none is ever re-recorded. */
-export const FROZEN_CORPORA = ['v1'] as const;
+/**
+ * The frozen corpora, oldest first: each replays forever, none is ever re-recorded. `v1`: the first loans
+ * in flight; `v2`: loans started by the code of a14e674 (before local-activity reads were tuned, the
+ * wake-on-newer-status and eligibility patches), frozen when `current/` was re-recorded after them.
+ */
+export const FROZEN_CORPORA = ['v1', 'v2'] as const;
 
 /** Where `npm run histories:record` writes (never into a frozen corpus). */
 export const RECORDING_DIR = join(CORPORA_DIR, 'current');

@@ -47,6 +47,7 @@ function bundle(relative: string): Promise<WorkflowBundleWithSourceMap> {
  */
 const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], string>> = {
   v1: 'd9bf09e1d6c208a5af25938c32667bc251d1e98bcbe054fa8717edfe4991e3c2',
+  v2: 'eb30f75ae8cc6d9540f36bd0e99d18a39fe70239f1c3fd1eff8b7a4182c62951',
 };
 
 /** Replays every history with `workflowBundle`; one result per history, in order. */
