@@ -5,7 +5,7 @@
  */
 import type { ApiCreditLine, MinimalLoanApi } from '../../src/defacto';
 import { generatedInvoiceNumber } from '../../src/domain/ids';
-import { TERMINAL_LOAN_STATUSES, type LoanOutcome, type LoanStatus } from '../../src/domain/loan';
+import { TERMINAL_LOAN_STATUSES, type LoanOutcome, type LoanStatus, type OutcomeStatus } from '../../src/domain/loan';
 import type { HistoryEvidence, SecretSighting } from './evidence';
 import { LOAN_KIND_SPECS, outcomeMismatch, type LoanKind } from './scenarios';
 import type { EmulatorInventory } from '../../src/emulator/routes/controls';
@@ -55,7 +55,7 @@ const counts = (values: readonly string[]): string => {
 };
 
 /** The outcome a loan that ended at Defacto in a final status would have had. */
-const OUTCOME_OF_FINAL_STATUS: Partial<Record<LoanStatus, string>> = {
+const OUTCOME_OF_FINAL_STATUS: Partial<Record<LoanStatus, OutcomeStatus>> = {
   CLOSED: 'CLOSED', DECLINED: 'DECLINED', CANCELED: 'CANCELED', ISSUE_DETECTED: 'PAYMENT_FAILED',
 };
 

@@ -6,7 +6,7 @@
  * predicts, and a second run must find nothing.
  */
 import type { Client } from '@temporalio/client';
-import { TERMINAL_LOAN_STATUSES, type LoanOutcome, type LoanStatus, type OutcomeStatus } from '../../src/domain/loan';
+import { TERMINAL_LOAN_STATUSES, type LoanOutcome, type LoanStatus } from '../../src/domain/loan';
 import { loanReconciliationWorkflow } from '../../src/workflows';
 import type { ReconciliationReport } from '../../src/workflows/reconciliation';
 import { AwaitingDecisionKey, LoanIdKey, LoanStatusKey } from '../../src/workflows/search-attributes';
@@ -76,17 +76,6 @@ export async function terminateOne(client: Client, loans: readonly LoanRun[], do
     return termination;
   }
   return null;
-}
-
-/** The outcome a loan that ended at Defacto in `status` would have had (for a loan that ended unfollowed). */
-export function outcomeStatusOf(status: LoanStatus): OutcomeStatus | null {
-  switch (status) {
-    case 'CLOSED': return 'CLOSED';
-    case 'DECLINED': return 'DECLINED';
-    case 'CANCELED': return 'CANCELED';
-    case 'ISSUE_DETECTED': return 'PAYMENT_FAILED';
-    default: return null;
-  }
 }
 
 /** What reconciling needs from the run. */

@@ -5,13 +5,11 @@
  * an operator asks for (one link per request ID, refused outside TO_REPAY).
  */
 import { randomInt } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LENDING_SETTINGS } from '../../src/activities';
 import { progressQuery, repayNowUpdate } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
-import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld, refusal, refusalOrEnded } from './harness';
 
 let emulator: RunningEmulator;
 let world: LifecycleWorld | undefined;
@@ -31,22 +29,6 @@ function siren(): string {
   return String(randomInt(100_000_000, 999_999_999));
 }
 
-/** The refusal's `type: message` (a named, non-retryable ApplicationFailure). */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  return `${(cause as ApplicationFailure).type ?? ''}: ${cause?.message ?? ''}`;
-}
-
-/** The refusal of an update, or `ended` when the workflow had already completed. */
-async function refusalOrEnded(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (error instanceof WorkflowNotFoundError) return 'ended';
-  return refusal(Promise.reject(error));
-}
 
 async function currentDetails(handle: { query: <T>(name: string) => Promise<T> }): Promise<string> {
   const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');

@@ -3,8 +3,9 @@
  * tenant (API key), task queue and worker built by the production `runWorker`.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
-import type { MetricMeter } from '@temporalio/common';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
+import { expect } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import type { LendingSettings } from '../../src/activities';
 import type { EmulatorOptions } from '../../src/emulator/app';
@@ -128,4 +129,21 @@ export async function parkedHistoryLength(handle: WorkflowHandle): Promise<numbe
     if (events.at(-1)?.eventType !== EventType.EVENT_TYPE_TIMER_STARTED) throw new Error('the workflow is not parked on a timer yet');
     return events.length;
   });
+}
+
+/** The refusal's `type: message`; every refusal is a named, non-retryable ApplicationFailure. */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+  return `${(cause as ApplicationFailure).type ?? ''}: ${cause?.message ?? ''}`;
+}
+
+/** The refusal of an update, or `ended` when the workflow had already completed. */
+export async function refusalOrEnded(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (error instanceof WorkflowNotFoundError) return 'ended';
+  return refusal(Promise.reject(error));
 }

@@ -2,8 +2,7 @@
  * Conditions review and operator messages: the acceptance policy, approve / reject / cancel, the review
  * deadline, and the refusal of each message outside the state it belongs to.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
@@ -12,7 +11,7 @@ import {
 } from '../../src/workflows/messages';
 import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, historyLength, lifecycleWorld, parkedHistoryLength, progressUntil, type LifecycleWorld } from './harness';
+import { fileEmulator, historyLength, lifecycleWorld, parkedHistoryLength, progressUntil, type LifecycleWorld, refusal, refusalOrEnded } from './harness';
 
 let emulator: RunningEmulator;
 let world: LifecycleWorld;
@@ -45,22 +44,6 @@ async function awaitingOperator(options: { requireOperatorApproval?: boolean; ma
   return { ...started, progress };
 }
 
-/** The refusal's `type: message`; every refusal is a named, non-retryable ApplicationFailure. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  return `${(cause as ApplicationFailure).type ?? ''}: ${cause?.message ?? ''}`;
-}
-
-/** The refusal of an update, or `ended` when the workflow had already completed. */
-async function refusalOrEnded(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (error instanceof WorkflowNotFoundError) return 'ended';
-  return refusal(Promise.reject(error));
-}
 
 function expectCanceledBy(outcome: LoanOutcome, by: string): void {
   expect(outcome).toMatchObject({ status: 'CANCELED', canceledBy: by });
