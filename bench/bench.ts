@@ -13,15 +13,10 @@ import { silentProgress, type ProgressSink } from './lib/progress';
 import type { BenchReport, MachineInfo, ParkedResult, RoundFigures, TargetCheck, ThroughputResult } from './lib/report-types';
 import { ratio, round } from './lib/stats';
 import { parkedPhase } from './phases/parked';
+import { PHASE_ORDER, roundOrder } from './lib/phase-order';
 import { throughputResult } from './phases/merge';
 import { baselinePhase, directPhase, temporalPhase, type PhaseRun } from './phases/throughput';
 
-/**
- * Order of the phases: the null loan first (a fresh server), the baseline commit's lifecycle, the
- * lifecycle, the lifecycle observed (metrics and tracing on, then each alone), the lifecycle without
- * payload encryption, then the direct baseline.
- */
-const PHASE_ORDER: readonly ThroughputPhase[] = ['null', 'baseline', 'lifecycle', 'observed', 'metrics-only', 'tracing-only', 'plaintext', 'direct'];
 
 /** Cores busy over the next `ms` milliseconds (whole machine), or null off Linux. */
 async function busyCores(ms = 2_000): Promise<number | null> {
@@ -125,15 +120,17 @@ export async function runBench(options: BenchOptions, progress: ProgressSink = s
   const env = await startEnvironment(options, progress);
   let failed = true;
   try {
-    // Rounds interleave the phases (null, lifecycle, direct, null, …) so that a change in the machine's
-    // load meets every phase alike; each phase's figures pool its rounds.
+    // Rounds interleave the phases so that a change in the machine's load meets every phase alike, and
+    // every other round runs them in reverse (null, lifecycle, plaintext; plaintext, lifecycle, null; …):
+    // a drift over the run (a warming JIT, a growing in-memory history store) then favours no phase.
+    // Each phase's figures pool its rounds.
     const runs: Partial<Record<ThroughputPhase, PhaseRun[]>> = {};
     const perRound: RoundFigures[] = [];
     if (options.loans > 0) {
       for (let r = 1; r <= options.rounds; r += 1) {
         const tag = options.rounds > 1 ? ` (round ${r}/${options.rounds})` : '';
         const figures: Partial<Record<ThroughputPhase, number>> = {};
-        for (const phase of PHASE_ORDER) {
+        for (const phase of roundOrder(r)) {
           if (!options.phases.includes(phase)) continue;
           await waitForQuiet(options.waitQuietS, progress);
           const run = phase === 'direct' ? await directPhase(env, options, progress, tag)
