@@ -47,6 +47,15 @@ describe('the encryption codec', () => {
     expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual(SECRET_VALUE);
   });
 
+  it('gives every payload its own IV, across the batches its IVs are drawn in', async () => {
+    const codec = new EncryptionCodec(ring('A', { A: KEY_A }));
+    const encrypted = await codec.encode(Array.from({ length: 1_500 }, (_, i) => plain({ i })));
+    const ivs = new Set(encrypted.map((p) => Buffer.from(p.data!.subarray(0, 12)).toString('hex')));
+    expect(ivs.size).toBe(1_500);
+    const decoded = await codec.decode(encrypted);
+    expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(Array.from({ length: 1_500 }, (_, i) => ({ i })));
+  });
+
   it('lets payloads that were never encrypted through unchanged (histories from before encryption replay)', async () => {
     const original = plain({ status: 'CLOSED' });
     const [decoded] = await new EncryptionCodec(ring('A', { A: KEY_A })).decode([original]);
