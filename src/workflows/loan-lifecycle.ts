@@ -94,7 +94,9 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
       const declined = await checkEligibility(ctx, business);
       if (declined) return declined;
     }
-    const signedAt = input.generate ? null : input.signedAt ?? null;
+    const signedAt = input.generate
+      ? (patched(PATCHES.termsAcceptedAtCreation) ? state.now() : null)
+      : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
     state.borrowerCreated(await createToCompletion(() => ctx.calls.creates.createBorrower({ business, signedAt, workflowId })), business.country);
     state.syncSearchAttributes();

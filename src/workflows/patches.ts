@@ -47,6 +47,13 @@ export const PATCHES = {
    * once per code), and the early-repayment link an operator asks for (`repayNowUpdate`, `POST /repay/now`).
    */
   eligibilityAndReasons: 'eligibility-translated-reasons-repay-now',
+  /**
+   * A generated business (the sandbox's borrower, whose terms the platform accepts on its behalf) is
+   * enrolled with `signed_at` in `POST /borrowers`, as Defacto's first-loan guide does with the
+   * generator's payload: no separate `POST /borrower/{id}/sign`, one activity and one workflow task fewer.
+   * A business given with its own `signedAt` was already enrolled that way; one given without still signs.
+   */
+  termsAcceptedAtCreation: 'generated-borrower-terms-at-creation',
 } as const;
 
 /**
@@ -78,6 +85,7 @@ const MEETING_ORDER: readonly PatchId[] = [
   PATCHES.fewerActions,
   PATCHES.wakeOnNewerStatus,
   PATCHES.eligibilityAndReasons,
+  PATCHES.termsAcceptedAtCreation,
 ];
 
 /**

@@ -5,7 +5,7 @@
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { actionsOfHistory, parseServerActions, serverActionsBetween, totalActions, type ActionEvent } from '../../bench/lib/actions';
-import { actionFloor, historyFloor, PATCH_MARKERS } from '../../bench/lib/floors';
+import { actionFloor, callFloor, historyFloor, PATCH_MARKERS } from '../../bench/lib/floors';
 import { PATCHES } from '../../src/workflows/patches';
 
 const T = proto.temporal.api.enums.v1.EventType;
@@ -61,10 +61,17 @@ describe('floors', () => {
   it("today's shape (local reads, one upsert per task) is below the shape of every call an activity", () => {
     expect(actionFloor('SUCCESS', 'activities')).toBe(20);
     expect(historyFloor('SUCCESS', 'activities')).toBe(72);
-    expect(actionFloor('SUCCESS')).toBe(12);
-    // 42 events of the path (the eligibility check's local activity included), plus each patch marker of the
-    // first task with its TemporalChangeVersion upsert.
-    expect(historyFloor('SUCCESS')).toBe(42 + 2 * PATCH_MARKERS);
+    expect(actionFloor('SUCCESS')).toBe(11);
+    // 36 events of the path (the eligibility check's local activity included, no signature task), plus each
+    // patch marker of the first task with its TemporalChangeVersion upsert.
+    expect(historyFloor('SUCCESS')).toBe(36 + 2 * PATCH_MARKERS);
     expect(PATCH_MARKERS).toBe(Object.keys(PATCHES).length);
+  });
+
+  it('counts no separate signature: a generated borrower is enrolled with its terms accepted', () => {
+    const calls = callFloor('SUCCESS');
+    expect(calls['POST /borrower/{borrower_id}/sign']).toBeUndefined();
+    expect(calls['POST /borrowers']).toBe(1);
+    expect(Object.values(calls).reduce((a, b) => a + b, 0)).toBe(16);
   });
 });

@@ -81,6 +81,36 @@ describe('pre-eligibility before enrolling the borrower', () => {
   });
 });
 
+describe('terms accepted at enrolment', () => {
+  /** Activity types the workflow scheduled (regular activities only; local ones leave markers). */
+  async function scheduledActivities(handle: { fetchHistory: () => Promise<{ events?: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[] | null }> }): Promise<string[]> {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  }
+
+  it('a generated business is created with signed_at: no separate /sign call, no signature activity', async () => {
+    world = await lifecycleWorld(emulator);
+    const signs = await routeCount('POST /borrower/{borrower_id}/sign');
+    const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
+    expect((await handle.result()).status).toBe('CLOSED');
+    expect(await routeCount('POST /borrower/{borrower_id}/sign')).toBe(signs);
+    expect(await scheduledActivities(handle)).toEqual(['createBorrower', 'generateInvoice', 'requestLoan', 'validateLoan']);
+    expect((await handle.query(progressQuery)).steps.BORROWER_REGISTERED.note).toContain('terms accepted at creation');
+  });
+
+  it('a business given without signedAt still has its terms signed through /sign', async () => {
+    world = await lifecycleWorld(emulator);
+    const signs = await routeCount('POST /borrower/{borrower_id}/sign');
+    const { handle } = await world.start({
+      borrower: { identifier: siren(), identifierType: 'siren', name: 'Unsigned SAS', country: 'FRA' },
+      invoice: { generate: true },
+    });
+    expect((await handle.result()).status).toBe('CLOSED');
+    expect(await routeCount('POST /borrower/{borrower_id}/sign')).toBe(signs + 1);
+    expect(await scheduledActivities(handle)).toContain('signBorrower');
+  });
+});
+
 describe('translated denial reasons', () => {
   it('a loan Defacto declines carries its reason in the configured language in the outcome, the progress and the current details', async () => {
     world = await lifecycleWorld(emulator, { lending: { ...DEFAULT_LENDING_SETTINGS, language: 'fr' } });
