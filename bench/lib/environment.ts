@@ -129,10 +129,10 @@ export async function startEnvironment(options: BenchOptions, progress: Progress
       const edge = await stack.startEdge({
         taskQueue: `bench-${runId}-edge`, defacto, logger: createLogger({ level: 'warn' }, process.stderr),
         temporalClient: stack.clientFor(encryption),
-        // The production subscription (every lifecycle event) unless a narrower set is measured.
-        subscribe: options.webhookEvents === 'all',
+        // The production subscription (the events the workflow acts on) unless a wider set is measured.
+        subscribe: options.webhookEvents === 'actionable',
       });
-      if (options.webhookEvents !== 'all') {
+      if (options.webhookEvents !== 'actionable') {
         await ensureWebhookSubscription(defacto, webhookUrl(edge.url, edge.webhookToken), eventTypesOf(options.webhookEvents));
       }
       calls.clear();

@@ -36,7 +36,7 @@ export interface BenchOptions {
   readonly rounds: number;
   /** Defacto webhooks delivered to the HTTP edge, which signals the workflows. */
   readonly webhooks: boolean;
-  /** The event types subscribed to (bench/lib/webhook-events.ts); `all` = the edge's production subscription. */
+  /** The event types subscribed to (bench/lib/webhook-events.ts); `actionable` = the edge's production subscription. */
   readonly webhookEvents: WebhookEventSet;
   /** `success`: every loan SUCCESS; `mixed`: 70 % SUCCESS, 10 % each FAIL, REJECT, CANCEL. */
   readonly scenarios: 'success' | 'mixed';
@@ -72,7 +72,7 @@ export function defaultOptions(overrides: Partial<BenchOptions> = {}): BenchOpti
     warmup: overrides.warmup ?? Math.min(concurrency, loans),
     rounds: 1,
     webhooks: true,
-    webhookEvents: 'all',
+    webhookEvents: 'actionable',
     scenarios: 'success',
     db: 'memory',
     server: 'tuned',
@@ -100,7 +100,7 @@ export const BENCH_COMMAND = {
     'baseline-commit': text('SHA', 'commit of the baseline phase (default test/upgrade/baseline-commit); implies the phase'),
     rounds: text('R', 'run each phase R times, interleaved; figures pool the rounds (default 1)'),
     webhooks: text('on|off', 'Defacto webhooks to the HTTP edge (default on)'),
-    'webhook-events': text('SET', 'all|loan|actionable: event types subscribed (default all, as in production)'),
+    'webhook-events': text('SET', 'actionable|loan|all: event types subscribed (default actionable, as in production)'),
     scenarios: text('S', 'success|mixed (default success)'),
     db: text('D', 'memory|file-wal dev-server persistence (default memory)'),
     server: text('P', 'tuned|default dev-server dynamic config (default tuned)'),

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildHttpApp, type HttpAppDeps } from './app';
 import { webhookUrl } from './routes/webhooks';
-import { ensureWebhookSubscription, LIFECYCLE_EVENT_TYPES } from './subscription';
+import { ACTIONABLE_EVENT_TYPES, ensureWebhookSubscription } from './subscription';
 
 /** Options of {@link startHttpEdge}. */
 export interface HttpEdgeOptions extends HttpAppDeps {
@@ -43,7 +43,7 @@ export async function startHttpEdge(options: HttpEdgeOptions): Promise<HttpEdge>
   try {
     if (subscribe) {
       // Listening first: the first delivery may come as soon as the subscription exists.
-      await ensureWebhookSubscription(options.defacto, webhookUrl(options.publicUrl ?? url, token), LIFECYCLE_EVENT_TYPES, options.logger);
+      await ensureWebhookSubscription(options.defacto, webhookUrl(options.publicUrl ?? url, token), ACTIONABLE_EVENT_TYPES, options.logger);
     } else {
       options.logger.warn('no webhook subscription: the lifecycle relies on polling alone');
     }

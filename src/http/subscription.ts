@@ -6,7 +6,10 @@ import type { DefactoClient } from '../defacto/client';
 import type { Webhook, WebhookEventType } from '../defacto/wire';
 import type { Logger } from '../logging';
 
-/** Every event type the lifecycle reacts to: each loan status change and each payment status change. */
+/**
+ * Every loan and payment status change. The edge subscribes to {@link ACTIONABLE_EVENT_TYPES} only; this
+ * wider set is what the benchmark compares against (`--webhook-events all`).
+ */
 export const LIFECYCLE_EVENT_TYPES: readonly WebhookEventType[] = [
   'Loan.SUBMITTED', 'Loan.PENDING_VALIDATION', 'Loan.TO_VALIDATE', 'Loan.VALIDATED', 'Loan.DECLINED', 'Loan.CANCELED',
   'Loan.SCHEDULED', 'Loan.INITIATED', 'Loan.TO_REPAY', 'Loan.TO_REPAY_FEES', 'Loan.CLOSED', 'Loan.ISSUE_DETECTED',
@@ -15,11 +18,12 @@ export const LIFECYCLE_EVENT_TYPES: readonly WebhookEventType[] = [
 ];
 
 /**
- * The events the edge signals to a workflow: the loan statuses after which the workflow acts or stops
- * (review the offer, wait for the repayment, finish). The others are acknowledged and dropped: the
- * statuses before the offer and between validation and disbursement change nothing the workflow waits
- * for (its next poll publishes them), and every payment status change is followed by the loan event that
- * matters (TO_REPAY, CLOSED, ISSUE_DETECTED). The subscription itself stays {@link LIFECYCLE_EVENT_TYPES}.
+ * The events the edge subscribes to and signals to a workflow: the loan statuses after which the workflow
+ * acts or stops (review the offer, wait for the repayment, finish). The others change nothing the
+ * workflow waits for: the statuses before the offer and between validation and disbursement are published
+ * by its next poll, and every payment status change is followed by the loan event that matters (TO_REPAY,
+ * CLOSED, ISSUE_DETECTED). Not subscribing to them spares Defacto the deliveries and the edge their
+ * handling (an older, wider subscription is kept as it is: the edge acknowledges the extra events).
  */
 export const ACTIONABLE_EVENT_TYPES: readonly WebhookEventType[] = [
   'Loan.TO_VALIDATE', 'Loan.TO_REPAY', 'Loan.CLOSED', 'Loan.DECLINED', 'Loan.CANCELED', 'Loan.ISSUE_DETECTED', 'Loan.DELETED',
@@ -44,7 +48,7 @@ export interface EnsuredSubscription {
 export async function ensureWebhookSubscription(
   defacto: DefactoClient,
   url: string,
-  eventTypes: readonly WebhookEventType[] = LIFECYCLE_EVENT_TYPES,
+  eventTypes: readonly WebhookEventType[] = ACTIONABLE_EVENT_TYPES,
   logger?: Logger,
 ): Promise<EnsuredSubscription> {
   const existing = await defacto.webhooks.findByUrl(url);

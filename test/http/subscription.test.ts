@@ -8,7 +8,7 @@ import { DefactoClient } from '../../src/defacto';
 import { loanListQuery } from '../../src/http/loan-directory';
 import { secretMatches } from '../../src/http/plugins/bearer-auth';
 import { webhookUrl } from '../../src/http/routes/webhooks';
-import { ensureWebhookSubscription, LIFECYCLE_EVENT_TYPES } from '../../src/http/subscription';
+import { ACTIONABLE_EVENT_TYPES, ensureWebhookSubscription, LIFECYCLE_EVENT_TYPES } from '../../src/http/subscription';
 import { startEmulator } from '../helpers/emulator';
 
 const emulator = await startEmulator();
@@ -31,7 +31,7 @@ describe('ensureWebhookSubscription', () => {
     expect(second.webhook.id).toBe(first.webhook.id);
     const all = await defacto.webhooks.list().all();
     expect(all.filter((w) => w.to_url === url)).toHaveLength(1);
-    expect([...(all[0]?.event_types ?? [])].sort()).toEqual([...LIFECYCLE_EVENT_TYPES].sort());
+    expect([...(all[0]?.event_types ?? [])].sort()).toEqual([...ACTIONABLE_EVENT_TYPES].sort());
   });
 
   it('replaces a subscription to the same URL that lacks event types, keeping the ones it had', async () => {
@@ -43,7 +43,17 @@ describe('ensureWebhookSubscription', () => {
     expect(ensured.action).toBe('replaced');
     const all = await defacto.webhooks.list().all();
     expect(all).toHaveLength(1);
-    expect(all[0]?.event_types).toEqual(expect.arrayContaining([...LIFECYCLE_EVENT_TYPES, 'Invoice.VERIFIED']));
+    expect(all[0]?.event_types).toEqual(expect.arrayContaining([...ACTIONABLE_EVENT_TYPES, 'Loan.CLOSED', 'Invoice.VERIFIED']));
+  });
+
+  it('keeps an older, wider subscription as it is (the edge acknowledges the events it does not act on)', async () => {
+    const defacto = tenant();
+    const url = webhookUrl('https://edge.example.test', 'wide-token');
+    const wide = await defacto.webhooks.create({ name: 'old', to_url: url, event_types: [...LIFECYCLE_EVENT_TYPES] });
+
+    const ensured = await ensureWebhookSubscription(defacto, url);
+    expect(ensured).toMatchObject({ action: 'existing', webhook: { id: wide.id } });
+    expect((await defacto.webhooks.list().all()).filter((w) => w.to_url === url)).toHaveLength(1);
   });
 });
 
