@@ -2,7 +2,9 @@
  * Cursor pagination over Defacto list endpoints. Only the cursor is taken from `next_page`: the client
  * keeps its own path, filters and host, so a `next_page` pointing elsewhere can never receive the API key.
  */
+import type { z } from 'zod';
 import { DefactoContractError, type CallSite } from './errors';
+import type { QueryParams, Send } from './transport';
 import type { Page } from './wire';
 
 /** Every item of every page, lazily; iterating again starts again from the first page. */
@@ -69,4 +71,29 @@ export function paginate<T>(fetchPage: PageFetcher<T>, site: CallSite): Paginate
       return out;
     },
   };
+}
+
+/** A GET list endpoint: its path and parameters, its filters and the schema of one page. */
+export interface ListEndpoint<T> {
+  pathTemplate: string;
+  params?: Readonly<Record<string, string>>;
+  query?: QueryParams;
+  schema: z.ZodType<Page<T>>;
+  /** The page's name in Defacto's OpenAPI document, for contract errors. */
+  name: string;
+}
+
+/** Every item of a GET list endpoint through `send`, the cursor added to its filters page by page. */
+export function listEndpoint<T>(send: Send, endpoint: ListEndpoint<T>): Paginated<T> {
+  const { pathTemplate, params = {}, query = {}, schema, name } = endpoint;
+  return paginate(
+    (cursor) => send({ method: 'GET', pathTemplate, params, query: { ...query, cursor }, response: { kind: 'json', schema, name }, idempotent: true }),
+    { method: 'GET', pathTemplate },
+  );
+}
+
+/** The first item of `items` satisfying `match`, stopping the paging as soon as it is found. */
+export async function findFirst<T>(items: AsyncIterable<T>, match: (item: T) => boolean): Promise<T | undefined> {
+  for await (const item of items) if (match(item)) return item;
+  return undefined;
 }

@@ -1,5 +1,5 @@
 /** Recollection and installment-plan methods of the Defacto client. */
-import { paginate, type Paginated } from './pagination';
+import { listEndpoint, type Paginated } from './pagination';
 import type { Send } from './transport';
 import {
   InstallmentPlanSchema, pageSchema, RecollectionCaseSchema, RecollectionInstallmentPlanCreatedSchema, RecollectionInstallmentPlanSchema,
@@ -51,13 +51,7 @@ export function recollectionMethods(send: Send): RecollectionMethods {
     createCase: (body) => send({ method: 'POST', pathTemplate: '/recollection-cases', body, response: caseJson, idempotent: false }),
     getCase: (id) =>
       send({ method: 'GET', pathTemplate: '/recollection-case/{recollection_case_id}', params: caseParams(id), response: caseJson, idempotent: true }),
-    listCases: (q) => paginate(
-      (cursor) => send({
-        method: 'GET', pathTemplate: '/recollection-cases', query: { ...q, cursor },
-        response: { kind: 'json', schema: CasePage, name: 'page of ApiRecollectionCase' }, idempotent: true,
-      }),
-      { method: 'GET', pathTemplate: '/recollection-cases' },
-    ),
+    listCases: (q) => listEndpoint(send, { pathTemplate: '/recollection-cases', query: { ...q }, schema: CasePage, name: 'page of ApiRecollectionCase' }),
     updateCase: (id, body) =>
       send({
         method: 'PUT', pathTemplate: '/recollection-case/{recollection_case_id}', params: caseParams(id), body, response: caseJson, idempotent: true,

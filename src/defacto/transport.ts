@@ -28,6 +28,11 @@ export type ResponseSpec<T> =
   | { kind: 'text' }
   | { kind: 'empty' };
 
+/** The response spec of a JSON body checked against `schema` (`name`: its name in Defacto's OpenAPI document). */
+export function jsonResponse<T>(schema: z.ZodType<T>, name: string): ResponseSpec<T> {
+  return { kind: 'json', schema, name };
+}
+
 /** One call: method, path template and its parameters, query, JSON or multipart body, expected response. */
 export interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
