@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFACTO_LANGUAGES, EMULATOR_API_KEY, loadConfig, redactConfig } from '../../src/config';
+import { ConfigError, DEFACTO_LANGUAGES, EMULATOR_API_KEY, loadConfig } from '../../src/config';
+import { redactConfig } from '../../src/config/redaction';
 import { REASON_LANGUAGES } from '../../src/domain/reasons';
 
 /** Payload keys, which a real Defacto requires (docs/data-protection.md). */

@@ -18,7 +18,8 @@ import {
 } from '../../src/codec/encryption-codec';
 import { PayloadKeyring } from '../../src/codec/keyring';
 import { searchTag } from '../../src/codec/search-tags';
-import { ConfigError, isLoopbackUrl, loadConfig, redactConfig } from '../../src/config';
+import { ConfigError, isLoopbackUrl, loadConfig } from '../../src/config';
+import { redactConfig } from '../../src/config/redaction';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
