@@ -7,7 +7,8 @@ import type { AccountingEvent, AccountingEventType } from '../defacto/wire';
 import { isoTimestamp } from './clock';
 import type { EmulatorContext } from './context';
 import type { LoanTransition } from './state-machines';
-import type { AccountingEventRecord, LoanRecord, TenantState } from './store';
+import type { AccountingEventRecord, LoanRecord } from './records';
+import type { TenantState } from './store';
 
 /** Events per loan transition, with the amounts they carry (ASSUMPTION: the sandbox has no deposits). */
 const EVENTS_OF: Partial<Record<LoanTransition, readonly [AccountingEventType, (loan: LoanRecord) => [number | null, number | null]][]>> = {

@@ -12,7 +12,8 @@ import type { EmulatorContext } from './context';
 import { accountDetails } from './invoice-service';
 import { NEWEST_FIRST, OLDEST_FIRST, paginate, type PageRequest } from './pagination';
 import { invalidTransition, validationFailed } from './problems';
-import type { BorrowerRecord, RepaymentMethodRecord, TenantState } from './store';
+import type { BorrowerRecord, RepaymentMethodRecord } from './records';
+import type { TenantState } from './store';
 import { DEFACTO_REPAYMENT_TO } from './views';
 
 /** `POST /borrower/{borrower_id}/owner`: records (or replaces) the person subscribing for the borrower. */

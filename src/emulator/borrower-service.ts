@@ -10,7 +10,8 @@ import { listPage } from './list-filters';
 import { BORROWER_LIST } from './lists';
 import type { PageRequest } from './pagination';
 import { notFound, ProblemError } from './problems';
-import type { BorrowerRecord, TenantState } from './store';
+import type { BorrowerRecord } from './records';
+import type { TenantState } from './store';
 import { creditLineEvent, moveBorrower } from './transitions';
 import { borrowerView } from './views';
 

@@ -7,7 +7,8 @@ import { REALISTIC_TIMING, WEBHOOK_RETRY } from './assumptions';
 import { EmulatorClock } from './clock';
 import { FaultInjector, seededRandom, type FaultRule } from './faults';
 import { RouteStatsRecorder } from './stats';
-import { EmulatorStore, type RepaymentMode, type TenantState } from './store';
+import type { RepaymentMode } from './records';
+import { EmulatorStore, type TenantState } from './store';
 import { WebhookDispatcher, type WebhookRetryPolicy } from './webhook-dispatcher';
 
 /** Delays of automatic steps, in emulator-clock milliseconds. */

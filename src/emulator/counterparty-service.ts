@@ -14,7 +14,8 @@ import { listPage, type ListSpec } from './list-filters';
 import type { PageRequest } from './pagination';
 import { notFound } from './problems';
 import { creditHold } from './state-machines';
-import type { CounterpartyRecord, TenantState } from './store';
+import type { CounterpartyRecord } from './records';
+import type { TenantState } from './store';
 
 /** The tenant's counterparty for `input` (created on first sight), with `relation` added. */
 export function knownCounterparty(

@@ -9,7 +9,8 @@ import { IdentifierTypeSchema } from '../defacto/wire';
 import type { EmulatorContext } from './context';
 import { createInvoice } from './invoice-service';
 import { validationFailed } from './problems';
-import type { InvoiceRecord, TenantState } from './store';
+import type { InvoiceRecord } from './records';
+import type { TenantState } from './store';
 
 /** What the multipart request carried. */
 export interface Upload {

@@ -9,7 +9,7 @@ import type { Page } from '../defacto/wire';
 import { NEWEST_FIRST, paginate, type PageRequest, type SortSpec } from './pagination';
 import { validationFailed } from './problems';
 import type { InvalidParam } from '../defacto/wire';
-import type { StoredRecord } from './store';
+import type { StoredRecord } from './records';
 
 /** Raw query object as Fastify parses it (repeated keys become arrays). */
 export type RawQuery = Readonly<Record<string, string | string[] | undefined>>;

@@ -8,9 +8,8 @@ import {
 import { RECONCILED_PAYMENT_STATUSES } from './assumptions';
 import type { ListSpec } from './list-filters';
 import type { SortSpec } from './pagination';
-import type {
-  BorrowerRecord, CreditLineRecord, InvoiceRecord, LoanRecord, PaymentRecord, TenantState, WebhookRecord,
-} from './store';
+import type { BorrowerRecord, CreditLineRecord, InvoiceRecord, LoanRecord, PaymentRecord, WebhookRecord } from './records';
+import type { TenantState } from './store';
 
 const byId = <T>(get: (tenant: TenantState) => { get(id: string): T | undefined }) =>
   (ids: readonly string[], tenant: TenantState): T[] => ids.flatMap((id) => { const r = get(tenant).get(id); return r ? [r] : []; });

@@ -2,7 +2,8 @@
  * Who borrows (digest §3.13): the explicit `borrower`, else the first registered business among the
  * invoice's seller and buyer (`BORROWER_LOOKUP_ORDER`).
  */
-import type { BorrowerRecord, BusinessRef, LoanRecord, TenantState } from './store';
+import type { BorrowerRecord, BusinessRef, LoanRecord } from './records';
+import type { TenantState } from './store';
 
 /** A borrower as embedded in a loan. */
 export function borrowerRef(borrower: BorrowerRecord): BusinessRef {

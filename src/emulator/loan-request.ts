@@ -15,7 +15,8 @@ import { borrowerRef, resolveBorrower } from './loan-borrower';
 import { decide, scheduleDecision } from './loan-engine';
 import { ProblemError, validationFailed } from './problems';
 import { scenarioOfIban } from './scenario';
-import type { BusinessRef, CounterpartyRef, InvoiceRecord, LoanRecord, RepaymentMode, TenantState } from './store';
+import type { BusinessRef, CounterpartyRef, InvoiceRecord, LoanRecord, RepaymentMode } from './records';
+import type { TenantState } from './store';
 import { loanCreated, moveLoan } from './transitions';
 
 /** The lenient request body: required OAS fields become optional (derived), `to_account` aliases `loan_to`. */

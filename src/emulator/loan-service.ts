@@ -18,7 +18,8 @@ import { OLDEST_FIRST, paginate, type PageRequest } from './pagination';
 import { invalidTransition, notFound, ProblemError, validationFailed } from './problems';
 import { scenarioOfIban } from './scenario';
 import { patchableLoanFields } from './state-machines';
-import type { LoanRecord, StoredRecord, TenantState } from './store';
+import type { LoanRecord, StoredRecord } from './records';
+import type { TenantState } from './store';
 import { loanEventView, loanView, minimalLoanView } from './views';
 
 /** The tenant's loan, or a 404 problem. */

@@ -20,7 +20,8 @@ import { translationOf } from './denial-codes';
 import { seededRandom } from './faults';
 import { invalidTransition, notFound, validationFailed } from './problems';
 import { generateBusiness } from './sandbox-data';
-import type { OnboardingRecord, TenantState } from './store';
+import type { OnboardingRecord } from './records';
+import type { TenantState } from './store';
 
 /** A business as the emulator's public registry knows it. */
 interface RegistryEntry {

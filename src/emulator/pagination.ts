@@ -6,7 +6,7 @@
 import type { Page } from '../defacto/wire';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './assumptions';
 import { ProblemError } from './problems';
-import type { StoredRecord } from './store';
+import type { StoredRecord } from './records';
 
 /** Ordering of a list: a numeric sort key (ties broken by `seq`) and a direction. */
 export interface SortSpec<T> {

@@ -20,9 +20,8 @@ import type { EmulatorContext } from './context';
 import { listPage, type ListSpec } from './list-filters';
 import type { PageRequest } from './pagination';
 import { invalidTransition, notFound, validationFailed } from './problems';
-import type {
-  InstallmentPlanRecord, InstallmentRecord, LoanRecord, RecollectionActionRecord, RecollectionCaseRecord, TenantState,
-} from './store';
+import type { InstallmentPlanRecord, InstallmentRecord, LoanRecord, RecollectionActionRecord, RecollectionCaseRecord } from './records';
+import type { TenantState } from './store';
 
 /** What a loan still owes a plan: principal plus fees estimated to `to_repay_at`, minus what was repaid. */
 export function owedByLoan(loan: LoanRecord): number {

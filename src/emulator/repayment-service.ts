@@ -16,7 +16,8 @@ import { listPage, type ListSpec } from './list-filters';
 import { receiveRepayment } from './loan-engine';
 import type { PageRequest } from './pagination';
 import { invalidTransition, notFound, validationFailed } from './problems';
-import type { AccountingEventRecord, LoanRecord, PayLinkRecord, TenantState } from './store';
+import type { AccountingEventRecord, LoanRecord, PayLinkRecord } from './records';
+import type { TenantState } from './store';
 import { creditLineView, DEFACTO_REPAYMENT_TO, paymentView } from './views';
 
 /** `GET /credit_line` (deprecated): the partner's own line, with what its loans still owe. */

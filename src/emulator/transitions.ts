@@ -11,7 +11,8 @@ import {
   borrowerMachine, creditHold, invoiceMachine, loanMachine, paymentMachine, type BorrowerTransition,
   type InvoiceTransition, type LoanTransition, type PaymentTransition,
 } from './state-machines';
-import type { BorrowerRecord, CreditLineRecord, InvoiceRecord, LoanRecord, PaymentRecord, TenantState } from './store';
+import type { BorrowerRecord, CreditLineRecord, InvoiceRecord, LoanRecord, PaymentRecord } from './records';
+import type { TenantState } from './store';
 import { creditLineView, invoiceView, loanView, paymentView } from './views';
 
 const EVENT_TYPES = new Set<string>(WebhookEventTypeSchema.options);

@@ -14,9 +14,9 @@ import type { EmulatorContext } from './context';
 import { feesFor } from './fees';
 import { ibanFromBban } from './scenario';
 import type {
-  BorrowerRecord, BusinessRef, CounterpartyRef, CreditLineRecord, InvoiceRecord, LoanEventRecord, LoanRecord,
-  PaymentRecord, TenantState, WebhookRecord,
-} from './store';
+  BorrowerRecord, BusinessRef, CounterpartyRef, CreditLineRecord, InvoiceRecord, LoanEventRecord, LoanRecord, PaymentRecord, WebhookRecord,
+} from './records';
+import type { TenantState } from './store';
 
 /** Defacto's disbursement account (fake, valid IBAN). */
 export const DEFACTO_LOAN_FROM: AccountDetails = {

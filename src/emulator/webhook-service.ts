@@ -6,7 +6,8 @@ import { listPage } from './list-filters';
 import { WEBHOOK_LIST } from './lists';
 import type { PageRequest } from './pagination';
 import { notFound } from './problems';
-import type { TenantState, WebhookRecord } from './store';
+import type { WebhookRecord } from './records';
+import type { TenantState } from './store';
 import { webhookView } from './views';
 
 /** The tenant's subscription, or a 404 problem. */

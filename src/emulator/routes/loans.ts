@@ -3,7 +3,7 @@ import { FetchLoanDocumentsSchema, LoanPatchSchema, SetRepaymentTermsSchema } fr
 import { cancelLoan, validateLoan } from '../loan-engine';
 import { PostLoanBodySchema, requestLoan } from '../loan-request';
 import { listLoans, loanDocumentsLink, loanEvents, loanOr404, patchLoan, setRepaymentTerms } from '../loan-service';
-import type { RepaymentMode } from '../store';
+import type { RepaymentMode } from '../records';
 import { loanView } from '../views';
 import { body, pageRequest, param, tenantOf, type RouteDeps } from './common';
 
