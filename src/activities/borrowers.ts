@@ -7,7 +7,7 @@ import {
   type DefactoClient,
 } from '../defacto';
 import type { Logger } from '../logging';
-import type { BorrowerSummary, BusinessProfile, ContractAvailability } from '../domain/loan';
+import type { BorrowerSummary, BusinessProfile, ContractAvailability } from '../domain/summaries';
 import type { CreateBorrowerInput } from './types';
 import { borrowerSummary, contractAvailability } from './summaries';
 

@@ -7,7 +7,7 @@ import {
   IdentifierTypeSchema, CountrySchema, InvoiceTypeSchema, type CounterpartyCreation, type DefactoClient, type InvoiceCreation,
 } from '../defacto';
 import type { Logger } from '../logging';
-import type { InvoiceSummary } from '../domain/loan';
+import type { InvoiceSummary } from '../domain/summaries';
 import type { InvoicePayload } from '../domain/schemas';
 import type { CreateInvoiceInput, GenerateInvoiceInput } from './types';
 import { invoiceSummary } from './summaries';

@@ -10,7 +10,8 @@ import {
   type LoanApi,
 } from '../defacto';
 import type { Logger } from '../logging';
-import { PAST_REVIEW, type LoanEventsSummary, type LoanSnapshot, type LoanStatus } from '../domain/loan';
+import { PAST_REVIEW, type LoanStatus } from '../domain/loan';
+import type { LoanEventsSummary, LoanSnapshot } from '../domain/summaries';
 import type { RequestLoanInput } from './types';
 import { loanSnapshot } from './summaries';
 

@@ -1,6 +1,6 @@
 /** Payment and credit-line activities: what moved for a loan, and the borrower's balances. */
 import type { DefactoClient } from '../defacto';
-import type { CreditLineSummary, PaymentSummary } from '../domain/loan';
+import type { CreditLineSummary, PaymentSummary } from '../domain/summaries';
 import { creditLineSummary, paymentSummary } from './summaries';
 
 /** Payment and credit-line activities bound to a client. */

@@ -3,7 +3,8 @@
  * implements it, `loanReconciliationWorkflow` and `adoptedLoanWorkflow` proxy it through `import type`.
  * Results are compact: a page of findings, never a page of loans.
  */
-import type { BorrowerSummary, InvoiceSummary, LoanSnapshot, LoanStatus } from '../domain/loan';
+import type { LoanStatus } from '../domain/loan';
+import type { BorrowerSummary, InvoiceSummary, LoanSnapshot } from '../domain/summaries';
 import type { LoanOptions } from '../domain/schemas';
 
 /** What adoption needs to know about an existing loan. */

@@ -6,9 +6,7 @@ import {
   DefactoContractError, type ApiBorrower, type ApiCreditLine, type ApiInvoice, type LoanApi, type MinimalLoanApi,
   type PaymentApi,
 } from '../defacto';
-import type {
-  BorrowerSummary, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanSnapshot, PaymentSummary,
-} from '../domain/loan';
+import type { BorrowerSummary, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanSnapshot, PaymentSummary } from '../domain/summaries';
 
 /** A resource without the id we must keep: a broken contract, not something a retry fixes. */
 function requireId(id: string | null | undefined, method: string, pathTemplate: string, what: string): string {

@@ -3,10 +3,10 @@
  * workflow proxies it through `import type`. Inputs and results are small domain summaries, so workflow
  * history holds no PDFs, no bank details and no personal data.
  */
+import type { Scenario } from '../domain/loan';
 import type {
-  BorrowerSummary, BusinessProfile, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanEventsSummary,
-  LoanSnapshot, PaymentSummary, Scenario,
-} from '../domain/loan';
+  BorrowerSummary, BusinessProfile, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanEventsSummary, LoanSnapshot, PaymentSummary,
+} from '../domain/summaries';
 import type { Currency } from '../domain/money';
 import type { EligibilityCheck, ReasonText } from '../domain/reasons';
 import type { InvoicePayload } from '../domain/schemas';

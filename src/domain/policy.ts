@@ -3,7 +3,7 @@
  * workflow's decision is replayable.
  */
 import { feeRatePercent } from './money';
-import type { LoanSnapshot } from './loan';
+import type { LoanSnapshot } from './summaries';
 import type { AcceptancePolicy } from './schemas';
 
 const DAY_MS = 86_400_000;

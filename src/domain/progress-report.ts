@@ -2,9 +2,8 @@
  * Human-readable lines for a lifecycle's progress, shared by the starter's `--wait` and the `npm start`
  * demo. Pure: it only compares two `progressQuery` snapshots. Company numbers and amounts only: no names.
  */
-import {
-  LIFECYCLE_STEPS, type CreditLineSummary, type LifecycleStep, type LoanOutcome, type LoanProgress,
-} from './loan';
+import { LIFECYCLE_STEPS, type LifecycleStep, type LoanOutcome, type LoanProgress } from './loan';
+import type { CreditLineSummary } from './summaries';
 import { formatMoney } from './money';
 import { describeReasons } from './reasons';
 

@@ -5,9 +5,8 @@
  * measures what Temporal alone costs for our shape. Stateless: the scenario travels in the ids.
  */
 import type { LoanActivities } from '../activities';
-import type {
-  BorrowerSummary, InvoiceSummary, LoanSnapshot, LoanStatus, PaymentSummary, Scenario,
-} from '../domain/loan';
+import type { LoanStatus, Scenario } from '../domain/loan';
+import type { BorrowerSummary, InvoiceSummary, LoanSnapshot, PaymentSummary } from '../domain/summaries';
 
 const DAY_MS = 86_400_000;
 const AMOUNT_CENTS = 12_000;

@@ -5,9 +5,10 @@
  */
 import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import {
-  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, fullRepaymentCents, isCancellable, isRepayable, isTerminal,
-  type CanceledBy, type LoanOutcome, type LoanSnapshot, type LoanStatus,
+  DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable, isRepayable, isTerminal,
+  type CanceledBy, type LoanOutcome, type LoanStatus,
 } from '../domain/loan';
+import { fullRepaymentCents, type LoanSnapshot } from '../domain/summaries';
 import { describeReasons } from '../domain/reasons';
 import { evaluateOffer } from '../domain/policy';
 import { waitForChange, type LifecycleContext } from './context';

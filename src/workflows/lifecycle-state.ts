@@ -9,10 +9,11 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
-  type BorrowerSummary, type CanceledBy, type ConditionsReview, type ContractAvailability, type CreditLineSummary,
-  type InvoiceSummary, type LifecycleStep, type RefusedCancellation, type LoanFacts, type LoanOutcome, type LoanProgress, type LoanSnapshot,
+  type CanceledBy, type ConditionsReview,
+  type LifecycleStep, type RefusedCancellation, type LoanFacts, type LoanOutcome, type LoanProgress,
   type StepProgress, type EarlyRepaymentRequest,
 } from '../domain/loan';
+import type { BorrowerSummary, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanSnapshot } from '../domain/summaries';
 import type { EligibilityCheck, ReasonText, TranslatedReason } from '../domain/reasons';
 import { PATCHES } from './patches';
 import {

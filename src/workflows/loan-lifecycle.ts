@@ -7,9 +7,8 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, patched, workflowInfo,
 } from '@temporalio/workflow';
 import { loanSaltId, generatedInvoiceNumber } from '../domain/ids';
-import {
-  FINISHED_STEP, type BorrowerStatus, type BorrowerSummary, type BusinessProfile, type LoanOutcome,
-} from '../domain/loan';
+import { FINISHED_STEP, type BorrowerStatus, type LoanOutcome } from '../domain/loan';
+import type { BorrowerSummary, BusinessProfile } from '../domain/summaries';
 import { backoffDelay } from './poll-schedule';
 import {
   lifecycleCalls, showDetails, waitForChange, type LifecycleContext, type LoanLifecycleInput,

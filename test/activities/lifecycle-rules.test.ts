@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generatedInvoiceNumber, loanSaltId, loanWorkflowId, MissingRequestReferenceError } from '../../src/domain/ids';
-import type { LoanSnapshot } from '../../src/domain/loan';
+import type { LoanSnapshot } from '../../src/domain/summaries';
 import { feeRatePercent, formatMoney } from '../../src/domain/money';
 import { evaluateOffer } from '../../src/domain/policy';
 import { parseLoanRequest, type LoanRequest } from '../../src/domain/schemas';

@@ -4,7 +4,8 @@
  * their defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { initialLoanFacts, type LoanSnapshot } from '../../src/domain/loan';
+import { initialLoanFacts } from '../../src/domain/loan';
+import type { LoanSnapshot } from '../../src/domain/summaries';
 import { LifecycleState, type CarriedState } from '../../src/workflows/lifecycle-state';
 
 const loan: LoanSnapshot = {

@@ -3,7 +3,8 @@
  * reasons in words, and the default amount of an early-repayment link.
  */
 import { describe, expect, it } from 'vitest';
-import { fullRepaymentCents, isRepayable } from '../../src/domain/loan';
+import { isRepayable } from '../../src/domain/loan';
+import { fullRepaymentCents } from '../../src/domain/summaries';
 import { describeOutcome } from '../../src/domain/progress-report';
 import { describeReasons, eligibilityVerdict } from '../../src/domain/reasons';
 
