@@ -30,6 +30,15 @@ export const BusinessIdentifierRequiredSchema = z.object({
 /** A business by its legal id, type required. */
 export type BusinessIdentifierRequired = z.infer<typeof BusinessIdentifierRequiredSchema>;
 
+/** A company number as Defacto wants it sent: no spaces or separators (OAS pattern `^\S+$`). */
+export const SpacelessIdentifierSchema = z.string().min(1).regex(/^\S+$/, 'must not contain spaces');
+
+/** A business to onboard or to add as a counterparty (OAS `APIBusinessIdentifier`): both required, no spaces in the identifier. */
+export const ApiBusinessIdentifierSchema = z.object({
+  identifier: SpacelessIdentifierSchema,
+  identifier_type: IdentifierTypeSchema,
+});
+
 /** Postal address required when enrolling a borrower (OAS `BusinessAddress`). */
 export const BusinessAddressSchema = z.object({
   address_line_1: z.string(),

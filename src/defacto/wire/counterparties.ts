@@ -1,6 +1,6 @@
 /** Counterparties: the businesses a partner's borrowers trade with (OAS "Counterparty"). */
 import { z } from 'zod';
-import { AddressSchema, CentsSchema, CounterpartyContactSchema } from './common';
+import { AddressSchema, ApiBusinessIdentifierSchema, CentsSchema, CounterpartyContactSchema } from './common';
 import { IdentifierTypeSchema } from './enums';
 
 /** How a counterparty relates to the partner's business. */
@@ -10,8 +10,7 @@ export type RelationType = z.infer<typeof RelationTypeSchema>;
 
 /** Body of `POST /counterparties` (OAS `APICounterpartyExplicitCreation`). */
 export const CounterpartyExplicitCreationSchema = z.object({
-  identifier: z.string().min(1).regex(/^\S+$/, 'must not contain spaces'),
-  identifier_type: IdentifierTypeSchema,
+  ...ApiBusinessIdentifierSchema.shape,
   relation_types: z.array(RelationTypeSchema).min(1),
   name: z.string().nullish(),
   vat_number: z.string().nullish(),

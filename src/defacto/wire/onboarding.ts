@@ -1,24 +1,18 @@
 /** Onboarding of a business through Defacto's tunnel, and the public business registry (OAS "Onboarding"). */
 import { z } from 'zod';
-import { AddressSchema, CentsSchema } from './common';
+import { AddressSchema, ApiBusinessIdentifierSchema, CentsSchema } from './common';
 import { IdentifierTypeSchema } from './enums';
-import { EligibilityReasonSchema } from './eligibility';
+import { EligibilityResponseSchema } from './eligibility';
 
 /** Status of an onboarding. */
 export const OnboardingStatusSchema = z.enum(['COMPLETED', 'CREATED', 'DUPLICATE']);
 /** Status of an onboarding. */
 export type OnboardingStatus = z.infer<typeof OnboardingStatusSchema>;
 
-/** The business of an onboarding as sent (OAS `APIBusinessIdentifier`): no spaces in the identifier. */
-export const OnboardingBusinessIdentifierSchema = z.object({
-  identifier: z.string().min(1).regex(/^\S+$/, 'must not contain spaces'),
-  identifier_type: IdentifierTypeSchema,
-});
-
 /** Body of `POST /onboardings` (OAS `APIOnboardingCreationRequest`). */
 export const OnboardingCreationSchema = z.object({
   preferred_language: z.string().regex(/^[A-Za-z]{2}$/, 'expected an ISO 639-1 code such as fr, en, es, de, nl'),
-  business: OnboardingBusinessIdentifierSchema.nullish(),
+  business: ApiBusinessIdentifierSchema.nullish(),
   email: z.email().nullish(),
   phone_number: z.string().nullish(),
   redirect_url: z.string().nullish(),
@@ -37,18 +31,16 @@ export const OnboardingBusinessSchema = z.object({
   defacto_segment: z.enum(['CAT1', 'CAT2', 'CAT3', 'CAT4']).nullish(),
 });
 
-/** Eligibility computed for an onboarding (OAS `APIOnboardingEligibilityResponse` around `APIEligibilityResponse`). */
+/** Eligibility computed for an onboarding (OAS `APIOnboardingEligibilityResponse` around `APIEligibilityResponse`, the simple answer plus pricing). */
 export const OnboardingEligibilitySchema = z.object({
   id: z.string(),
   status: z.enum(['DONE', 'PENDING_USER_ACTION', 'PENDING_VALIDATION']),
   finished_processing: z.boolean(),
   is_computing: z.boolean(),
-  response: z.object({
-    is_eligible: z.boolean(),
+  response: EligibilityResponseSchema.extend({
     max_amount: CentsSchema.optional(),
     fees_daily_rate: z.number().nullish(),
     pricing_details: z.object({ fees_daily_rate: z.number(), late_daily_rate: z.number() }).nullish(),
-    reasons: z.array(EligibilityReasonSchema).nullish(),
   }).nullish(),
 });
 

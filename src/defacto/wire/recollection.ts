@@ -84,6 +84,13 @@ export type InstallmentPlanComputation = z.infer<typeof InstallmentPlanComputati
 /** The part of one loan an installment repays (OAS `ApiCreateRecollectionInstallmentLoanRequest`, `ApiPostInstallmentLoan`). */
 export const InstallmentLoanShareSchema = z.object({ loan_id: z.uuid(), amount: CentsSchema.min(1) });
 
+/** What every installment sent in a plan has: its amount, date and the loans it repays. */
+const InstallmentRequestSchema = z.object({
+  amount: CentsSchema.min(1),
+  date: DateTimeSchema,
+  loans: z.array(InstallmentLoanShareSchema).min(1),
+});
+
 /**
  * An installment plan of a recollection case (OAS `ApiCreateRecollectionInstallmentPlanRequest`): the body of
  * `POST /recollection-case/{id}/installment-plans` and the answer of its `/compute`. Each installment's `amount`
@@ -91,12 +98,7 @@ export const InstallmentLoanShareSchema = z.object({ loan_id: z.uuid(), amount: 
  */
 export const RecollectionInstallmentPlanSchema = z.object({
   payment_method: PaymentMethodSchema,
-  installments: z.array(z.object({
-    amount: CentsSchema.min(1),
-    date: DateTimeSchema,
-    loans: z.array(InstallmentLoanShareSchema).min(1),
-    recollection_fees: CentsSchema.min(0).optional(),
-  })).min(1),
+  installments: z.array(InstallmentRequestSchema.extend({ recollection_fees: CentsSchema.min(0).optional() })).min(1),
 });
 /** An installment plan of a recollection case (request body and simulation). */
 export type RecollectionInstallmentPlan = z.infer<typeof RecollectionInstallmentPlanSchema>;
@@ -137,12 +139,7 @@ export type InstallmentPlan = z.infer<typeof InstallmentPlanSchema>;
 /** Body of `POST /installment-plans` (OAS `ApiPostInstallmentPlan`); deduplicated on `salt_id` (default: the sorted loan ids). */
 export const InstallmentPlanCreationSchema = z.object({
   payment_method: PaymentMethodSchema,
-  installments: z.array(z.object({
-    amount: CentsSchema.min(1),
-    date: DateTimeSchema,
-    loans: z.array(InstallmentLoanShareSchema).min(1),
-    reference: z.string().nullish(),
-  })).min(1),
+  installments: z.array(InstallmentRequestSchema.extend({ reference: z.string().nullish() })).min(1),
   from_account: AccountCreationSchema.nullish(),
   salt_id: z.string().min(1).nullish(),
 });
