@@ -4,26 +4,22 @@
  * real pages, and the standalone retry mode behaves as documented.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DefactoClient, type DefactoClientOptions } from '../../src/defacto/client';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   DefactoError, DefactoNetworkError, DefactoNotFoundError, DefactoRateLimitError,
   DefactoServerError, DefactoTimeoutError, DefactoValidationError,
 } from '../../src/defacto/errors';
 import { classify, type RetryDecision } from '../../src/defacto/retry-policy';
 import type { CreateWebhook } from '../../src/defacto/wire';
-import { startEmulator } from '../helpers/emulator';
+import { emulatorWorld } from './emulator-world';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-let emu: Emulator;
+const { newClient, url } = emulatorWorld({ timing: 'instant', logger: false }, 3_000);
 
-beforeAll(async () => { emu = await startEmulator({ timing: 'instant', logger: false }); });
-afterAll(async () => { await emu.close(); });
 afterEach(async () => { await control('DELETE', '/_emulator/faults'); });
 
 /** Calls an emulator-only control endpoint. */
 async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${emu.url}${path}`, {
+  const response = await fetch(`${url()}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
@@ -38,10 +34,6 @@ async function routeStats(route: string): Promise<{ count: number; errors: numbe
 }
 
 const addFault = (rule: Record<string, unknown>) => control('POST', '/_emulator/faults', { rules: [rule] });
-
-/** A client on a fresh tenant (the bearer token is the tenant). */
-const newClient = (extra: Partial<DefactoClientOptions> = {}) =>
-  new DefactoClient({ baseUrl: emu.url, apiKey: `sk_test_${randomUUID()}`, timeoutMs: 3_000, ...extra });
 
 async function failure(promise: Promise<unknown>): Promise<DefactoError> {
   try {

@@ -4,48 +4,17 @@
  * emulator over HTTP: each answer passes its wire schema and follows the rules.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefactoClient } from '../../src/defacto/client';
+import { describe, expect, it } from 'vitest';
 import { DefactoBadRequestError, DefactoNotFoundError, DefactoValidationError } from '../../src/defacto/errors';
-import type { ApiPostBorrower, LoanApi } from '../../src/defacto/wire';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator';
+import { emulatorWorld, loanToRepay, readyBorrower, siren } from './emulator-world';
 
-let emu: RunningEmulator;
-beforeAll(async () => { emu = await startEmulator({ repayment: 'production' }); });
-afterAll(async () => { await emu.close(); });
-
-const newClient = () => new DefactoClient({ baseUrl: emu.url, apiKey: `sk_test_${randomUUID()}`, timeoutMs: 5_000 });
-
-async function readyBorrower(client: DefactoClient): Promise<ApiPostBorrower> {
-  const business = await client.sandbox.generateBusiness({ isBorrower: true });
-  await client.borrowers.create({ ...business, wait_for_ready: true });
-  return business;
-}
-
-/** A loan of `business`, validated and disbursed, parked in TO_REPAY (production repayment mode). */
-async function loanToRepay(client: DefactoClient, business: ApiPostBorrower): Promise<LoanApi> {
-  const { invoice_creation_payload: invoice } = await client.sandbox.generateInvoice({
-    scenario: 'SUCCESS', seller: { identifier: business.identifier, identifier_type: 'siren', name: business.name ?? null },
-  });
-  const loan = await client.loans.request({
-    amount: invoice.to_pay_amount ?? 0, loan_to: invoice.to_account!, to_pay_at: new Date().toISOString(),
-    to_repay_at: invoice.due_at!, invoices: [{ ...invoice, buyer: invoice.buyer!, seller: invoice.seller!, invoice_number: invoice.invoice_number!,
-      issued_at: invoice.issued_at!, due_at: invoice.due_at!, total_amount: invoice.total_amount! }],
-    auto_validate: true, salt_id: randomUUID(),
-  });
-  for (let i = 0; i < 200; i += 1) {
-    const current = await client.loans.get(loan.id);
-    if (current.status === 'TO_REPAY') return current;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('the loan never reached TO_REPAY');
-}
+const { newClient, url } = emulatorWorld({ repayment: 'production' });
 
 describe('eligibility and denial codes', () => {
   it('a business is eligible unless forced NOT_ELIGIBLE, which gives a translated reason', async () => {
     const client = newClient();
     const business = await client.sandbox.generateBusiness();
-    const request = { identifier: business.identifier, identifier_type: 'siren' as const };
+    const request = siren(business);
     await expect(client.eligibility.borrower(request)).resolves.toEqual({ is_eligible: true, reasons: null });
     await client.sandbox.setBusinessEligibility({ business_identifier: request, scenario: 'NOT_ELIGIBLE' });
     const refused = await client.eligibility.borrower(request);
@@ -62,7 +31,7 @@ describe('eligibility and denial codes', () => {
     const business = await readyBorrower(client);
     const borrower = await client.borrowers.findByIdentifier(business.identifier);
     await client.borrowers.deactivate(borrower!.id!);
-    const answer = await client.eligibility.borrower({ identifier: business.identifier, identifier_type: 'siren' });
+    const answer = await client.eligibility.borrower(siren(business));
     expect(answer).toMatchObject({ is_eligible: false, reasons: [{ code: 'BORROWER_STATUS' }] });
   });
 
@@ -172,7 +141,7 @@ describe('invoice upload, repayment terms and loan documents', () => {
   it('an uploaded sandbox PDF becomes a draft with the number, total and seller Defacto extracts; metadata kept', async () => {
     const client = newClient();
     const business = await readyBorrower(client);
-    const { invoice_creation_payload: payload } = await client.sandbox.generateInvoice({ seller: { identifier: business.identifier, identifier_type: 'siren' } });
+    const { invoice_creation_payload: payload } = await client.sandbox.generateInvoice({ seller: siren(business) });
     const draft = await client.invoices.upload({
       file: Buffer.from(payload.document, 'base64'), metadata: { source: 'upload' }, buyer: 'SIREN-123456789',
     });
@@ -187,9 +156,9 @@ describe('invoice upload, repayment terms and loan documents', () => {
 
   it('an upload without multipart is a 415 (JSON) or a 422 naming file (empty)', async () => {
     const headers = { authorization: `Bearer sk_test_${randomUUID()}` };
-    const json = await fetch(`${emu.url}/invoices/upload`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"document":"x"}' });
+    const json = await fetch(`${url()}/invoices/upload`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{"document":"x"}' });
     expect(json.status).toBe(415);
-    const empty = await fetch(`${emu.url}/invoices/upload`, { method: 'POST', headers });
+    const empty = await fetch(`${url()}/invoices/upload`, { method: 'POST', headers });
     expect(empty.status).toBe(422);
     expect(((await empty.json()) as { invalid_params: unknown[] }).invalid_params).toEqual([{ name: 'file', reason: 'field required' }]);
   });
@@ -233,8 +202,8 @@ describe('counterparties', () => {
 
     const headers = { authorization: `Bearer sk_test_${randomUUID()}`, 'content-type': 'application/json' };
     const body = JSON.stringify({ identifier: '552100554', identifier_type: 'siren', relation_types: ['CLIENT'], name: 'Client SA' });
-    expect((await fetch(`${emu.url}/counterparties`, { method: 'POST', headers, body })).status).toBe(201);
-    const again = await fetch(`${emu.url}/counterparties`, { method: 'POST', headers, body: body.replace('CLIENT', 'SUPPLIER') });
+    expect((await fetch(`${url()}/counterparties`, { method: 'POST', headers, body })).status).toBe(201);
+    const again = await fetch(`${url()}/counterparties`, { method: 'POST', headers, body: body.replace('CLIENT', 'SUPPLIER') });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { relation_types: string[] }).relation_types).toEqual(['CLIENT', 'SUPPLIER']);
     await expect(client.counterparties.create({ identifier: '552 100 554', identifier_type: 'siren', relation_types: ['CLIENT'] }))

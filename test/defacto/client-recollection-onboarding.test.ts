@@ -3,42 +3,12 @@
  * HTTP: each answer passes its wire schema, failures arrive as the right error class.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefactoClient } from '../../src/defacto/client';
+import { describe, expect, it } from 'vitest';
 import { DefactoBadRequestError, DefactoNotFoundError, DefactoValidationError } from '../../src/defacto/errors';
-import type { ApiPostBorrower, LoanApi } from '../../src/defacto/wire';
-import { startEmulator, type RunningEmulator } from '../helpers/emulator';
+import { emulatorWorld, loanRequestOf, loanToRepay, readyBorrower, siren } from './emulator-world';
 
-let emu: RunningEmulator;
-beforeAll(async () => { emu = await startEmulator({ repayment: 'production' }); });
-afterAll(async () => { await emu.close(); });
-
+const { newClient } = emulatorWorld({ repayment: 'production' });
 const DAY = 86_400_000;
-const newClient = () => new DefactoClient({ baseUrl: emu.url, apiKey: `sk_test_${randomUUID()}`, timeoutMs: 5_000 });
-const siren = (business: ApiPostBorrower) => ({ identifier: business.identifier, identifier_type: 'siren' as const });
-
-async function readyBorrower(client: DefactoClient): Promise<ApiPostBorrower> {
-  const business = await client.sandbox.generateBusiness({ isBorrower: true });
-  await client.borrowers.create({ ...business, wait_for_ready: true });
-  return business;
-}
-
-/** A validated, disbursed loan of `business`, parked in TO_REPAY (production repayment mode). */
-async function loanToRepay(client: DefactoClient, business: ApiPostBorrower): Promise<LoanApi> {
-  const { invoice_creation_payload: invoice } = await client.sandbox.generateInvoice({ scenario: 'SUCCESS', seller: { ...siren(business), name: business.name ?? null } });
-  const loan = await client.loans.request({
-    amount: invoice.to_pay_amount ?? 0, loan_to: invoice.to_account!, to_pay_at: new Date().toISOString(), to_repay_at: invoice.due_at!,
-    invoices: [{ ...invoice, buyer: invoice.buyer!, seller: invoice.seller!, invoice_number: invoice.invoice_number!,
-      issued_at: invoice.issued_at!, due_at: invoice.due_at!, total_amount: invoice.total_amount! }],
-    auto_validate: true, salt_id: randomUUID(),
-  });
-  for (let i = 0; i < 200; i += 1) {
-    const current = await client.loans.get(loan.id);
-    if (current.status === 'TO_REPAY') return current;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('the loan never reached TO_REPAY');
-}
 
 describe('onboardings and public data through the client', () => {
   it('creates and reads an onboarding; searches public data; errors are typed', async () => {
@@ -106,12 +76,3 @@ describe('recollection through the client', () => {
   });
 });
 
-/** A loan request (not auto-validated) for a fresh invoice of `business`. */
-async function loanRequestOf(client: DefactoClient, business: ApiPostBorrower) {
-  const { invoice_creation_payload: invoice } = await client.sandbox.generateInvoice({ scenario: 'SUCCESS', seller: { ...siren(business), name: business.name ?? null } });
-  return {
-    amount: invoice.to_pay_amount ?? 0, loan_to: invoice.to_account!, to_pay_at: new Date().toISOString(), to_repay_at: invoice.due_at!,
-    invoices: [{ ...invoice, buyer: invoice.buyer!, seller: invoice.seller!, invoice_number: invoice.invoice_number!,
-      issued_at: invoice.issued_at!, due_at: invoice.due_at!, total_amount: invoice.total_amount! }],
-  };
-}
