@@ -16,15 +16,19 @@ export interface StoredRecord {
   updatedAt: number;
 }
 
-/** A counterparty (buyer/seller) as stored on an invoice. */
-export interface CounterpartyRef {
-  id: string;
+/** Who a counterparty is: the same on an invoice's buyer/seller and on the tenant's counterparty record. */
+export interface CounterpartyIdentity {
   businessId: string;
   identifier: string;
   identifierType: IdentifierType | null;
   name: string | null;
   vatNumber: string | null;
   input: CounterpartyCreation;
+}
+
+/** A counterparty (buyer/seller) as stored on an invoice. */
+export interface CounterpartyRef extends CounterpartyIdentity {
+  id: string;
 }
 
 /** A borrower. */
@@ -184,13 +188,7 @@ export interface RepaymentMethodRecord extends StoredRecord {
 }
 
 /** A counterparty of the tenant: made by invoices (buyer `DEBTOR`, seller `SUPPLIER`) or by `POST /counterparties`. */
-export interface CounterpartyRecord extends StoredRecord {
-  businessId: string;
-  identifier: string;
-  identifierType: IdentifierType | null;
-  name: string | null;
-  vatNumber: string | null;
-  input: CounterpartyCreation;
+export interface CounterpartyRecord extends StoredRecord, CounterpartyIdentity {
   relationTypes: Set<RelationType>;
 }
 
