@@ -28,8 +28,9 @@ const bundles = new Map<boolean, Promise<WorkflowBundleWithSourceMap>>();
 /**
  * The workflow bundle of `src/workflows`, built once per process and shared by every worker in it. It
  * carries the project's failure converter (failure messages and stack traces go into encrypted payloads).
- * With `tracing` (default: when this process traces), it includes Temporal's OpenTelemetry workflow
- * interceptors (workflow spans, exported through the worker's sink, see {@link tracingWorkerOptions}).
+ * With `tracing` (default: when this process traces), it includes the tracing workflow interceptors (the
+ * run's trace context into what it schedules, its span exported through the worker's sink, see
+ * {@link tracingWorkerOptions}).
  */
 export function loanWorkflowBundle(options: { readonly tracing?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   const tracing = options.tracing ?? activeTracing() !== undefined;
@@ -126,7 +127,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     stickyQueueScheduleToStartTimeout: STICKY_SCHEDULE_TO_START_TIMEOUT,
     ...options.workerOptions,
     ...(traced ? { interceptors: traced.interceptors } : {}),
-    // The lifecycle's business metrics (and, when tracing, the workflow spans) leave the sandbox through sinks.
+    // The lifecycle's business metrics (and, when tracing, the run spans) leave the sandbox through sinks.
     sinks: { ...options.workerOptions?.sinks, ...traced?.sinks, ...workflowMetricSinks(options.metricMeter) },
     connection: options.connection,
     namespace: options.namespace,

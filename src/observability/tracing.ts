@@ -1,11 +1,13 @@
 /**
  * OpenTelemetry tracing of the whole path of a loan: the HTTP edge's request span, the Temporal client
- * call it makes, the workflow and activity spans (Temporal's OpenTelemetry interceptors, workflow spans
- * exported through a sink), and each Defacto request (src/defacto/transport.ts), which carries the trace
- * to Defacto as a W3C `traceparent`. Installed once per process; without it every span is a no-op.
+ * call it makes (Temporal's client interceptor), the workflow run's span (the trace propagator of
+ * ./workflow-tracing.ts inside the workflow, the span exported here through a sink), the activity spans
+ * (Temporal's activity interceptors), and each Defacto request (src/defacto/transport.ts), which carries
+ * the trace to Defacto as a W3C `traceparent`. Installed once per process; without it every span is a no-op.
  */
 import { fileURLToPath } from 'node:url';
-import { trace } from '@opentelemetry/api';
+import { createTraceState, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { Resource } from '@opentelemetry/resources';
 import {
@@ -14,15 +16,15 @@ import {
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ClientInterceptors } from '@temporalio/client';
 import {
-  makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
+  OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { InjectedSinks, WorkerOptions } from '@temporalio/worker';
 import type { TracingConfig } from '../config';
+import type { RunSpan, RunSpanSinks } from './workflow-tracing';
 
 /**
- * The workflow interceptor module (./workflow-tracing.ts: Temporal's OpenTelemetry workflow interceptors,
- * local activities without a span of their own): it must be bundled with the workflows (see
+ * The workflow interceptor module (./workflow-tracing.ts: the run's trace context into the headers of what
+ * it schedules, its span through {@link runSpanSinks}): it must be bundled with the workflows (see
  * `loanWorkflowBundle({ tracing: true })`).
  */
 export const WORKFLOW_TRACING_MODULE = fileURLToPath(new URL('./workflow-tracing.ts', import.meta.url));
@@ -89,10 +91,57 @@ export function tracingClientInterceptors(tracing: Tracing | undefined = install
   return tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : {};
 }
 
+/** The instrumentation scope of the run spans. */
+const RUN_SPAN_SCOPE = { name: 'defacto-temporal-lending/workflow' };
+
+/**
+ * The sink that exports a run's `RunWorkflow:<type>` span when the run ends (skipped on replay): from the
+ * run's start time to now, with the IDs the workflow derived (./workflow-tracing.ts), so that the spans of
+ * the activities it scheduled, exported earlier, hang under it.
+ */
+export function runSpanSinks(tracing: Tracing): InjectedSinks<RunSpanSinks> {
+  return {
+    workflowTracing: {
+      runEnded: {
+        fn(info, span: RunSpan) {
+          const startTime = millisToHrTime(info.runStartTime.getTime());
+          const endTime = millisToHrTime(Math.max(Date.now(), info.runStartTime.getTime()));
+          const spanContext = {
+            traceId: span.traceId, spanId: span.spanId, traceFlags: span.traceFlags,
+            ...(span.traceState ? { traceState: createTraceState(span.traceState) } : {}),
+          };
+          tracing.processor.onEnd({
+            name: `RunWorkflow:${info.workflowType}`,
+            kind: SpanKind.INTERNAL,
+            spanContext: () => spanContext,
+            ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+            startTime,
+            endTime,
+            duration: hrTimeDuration(startTime, endTime),
+            status: span.outcome === 'failed' ? { code: SpanStatusCode.ERROR, message: 'workflow failed' } : { code: SpanStatusCode.OK },
+            attributes: {
+              temporalWorkflowId: info.workflowId, run_id: info.runId, 'temporal.workflow.outcome': span.outcome,
+            },
+            links: [],
+            events: [],
+            ended: true,
+            resource: tracing.resource,
+            instrumentationLibrary: RUN_SPAN_SCOPE,
+            droppedAttributesCount: 0,
+            droppedEventsCount: 0,
+            droppedLinksCount: 0,
+          });
+        },
+        callDuringReplay: false,
+      },
+    },
+  };
+}
+
 /**
  * Worker options for tracing: activity interceptors (a span per attempt, trace IDs in activity log
  * attributes), the client interceptor for calls made from the worker, and the sink that exports the
- * workflow spans (skipped on replay). The workflow bundle must include {@link WORKFLOW_TRACING_MODULE}.
+ * run spans (skipped on replay). The workflow bundle must include {@link WORKFLOW_TRACING_MODULE}.
  */
 export function tracingWorkerOptions(tracing: Tracing): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   return {
@@ -105,6 +154,6 @@ export function tracingWorkerOptions(tracing: Tracing): Pick<WorkerOptions, 'int
         }),
       ],
     },
-    sinks: { exporter: makeWorkflowExporter(tracing.processor, tracing.resource) },
+    sinks: runSpanSinks(tracing),
   };
 }

@@ -109,8 +109,19 @@ describe('one loan, one trace', () => {
     const names = new Set(mine.map((s) => s.name));
     for (const expected of [
       'POST /loans', 'StartWorkflow:loanLifecycleWorkflow', 'RunWorkflow:loanLifecycleWorkflow',
-      'StartActivity:createBorrower', 'RunActivity:createBorrower', 'RunActivity:requestLoan', 'Defacto POST /loans',
+      'RunActivity:createBorrower', 'RunActivity:requestLoan', 'Defacto POST /loans',
     ]) expect(names).toContain(expected);
+
+    // The run's span (exported by the worker when the run ends) sits under the client's start, and every
+    // activity attempt, local or not, directly under the run.
+    const runs = mine.filter((s) => s.name === 'RunWorkflow:loanLifecycleWorkflow');
+    expect(runs).toHaveLength(1);
+    const run = runs[0] as ReadableSpan;
+    expect(byId.get(run.parentSpanId ?? '')?.name).toBe('StartWorkflow:loanLifecycleWorkflow');
+    expect(run.attributes.temporalWorkflowId).toBe(workflowId);
+    const activitySpans = mine.filter((s) => s.name.startsWith('RunActivity:'));
+    expect(activitySpans.length).toBeGreaterThan(8);
+    for (const span of activitySpans) expect(span.parentSpanId).toBe(run.spanContext().spanId);
 
     // Each Defacto span descends, through its activity and the workflow, from the edge's request span.
     const ancestry = (s: ReadableSpan): string[] => {

@@ -5,6 +5,8 @@
  * replays forever; a later corpus recorded by `npm run histories:record` (`current/`) replays beside it.
  */
 import { fileURLToPath } from 'node:url';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MetricMeter } from '@temporalio/common';
 import type { ReplayResult, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -18,6 +20,7 @@ import { historyToJson } from './history-json';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter';
 import { recordingDataConverter } from './recording-keys';
 import { createLogger } from '../../src/logging';
+import { runSpanSinks, WORKFLOW_TRACING_MODULE, type Tracing } from '../../src/observability/tracing';
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
 import { recordingMeter } from '../helpers/recording-meter';
 import { installTemporalRuntime } from '../../src/temporal-runtime';
@@ -31,12 +34,16 @@ const quietBundler = { log: noop, trace: noop, debug: noop, info: noop, warn: no
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** The bundle of a workflows module, built once per file. */
-function bundle(relative: string): Promise<WorkflowBundleWithSourceMap> {
-  let built = bundles.get(relative);
+/** The bundle of a workflows module, built once per file (`traced`: with the tracing workflow interceptors). */
+function bundle(relative: string, traced = false): Promise<WorkflowBundleWithSourceMap> {
+  const key = `${relative}|${traced}`;
+  let built = bundles.get(key);
   if (!built) {
-    built = bundleWorkflowCode({ workflowsPath: workflowsPath(relative), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundler });
-    bundles.set(relative, built);
+    built = bundleWorkflowCode({
+      workflowsPath: workflowsPath(relative), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundler,
+      ...(traced ? { workflowInterceptorModules: [WORKFLOW_TRACING_MODULE] } : {}),
+    });
+    bundles.set(key, built);
   }
   return built;
 }
@@ -52,10 +59,10 @@ const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], stri
 
 /** Replays every history with `workflowBundle`; one result per history, in order. */
 async function replayAll(
-  workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[], meter: MetricMeter = recordingMeter(),
+  workflowBundle: WorkflowBundleWithSourceMap, histories: readonly LoadedHistory[], meter: MetricMeter = recordingMeter(), tracing?: Tracing,
 ): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  const sinks = workflowMetricSinks(meter);
+  const sinks = { ...(tracing ? runSpanSinks(tracing) : {}), ...workflowMetricSinks(meter) };
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: recordingDataConverter(), sinks }, histories)) results.push(result);
   return results;
 }
@@ -109,6 +116,14 @@ describe.each(replayedCorpora().map((name) => [name]))('corpus %s', (corpus) => 
     const results = await replayAll(await bundle('../../src/workflows/index.ts'), histories, meter);
     expect(verdicts(histories, results)).toEqual(histories.map((h) => `${h.scenario}: ok`));
     expect(meter.records).toEqual([]);
+  });
+
+  it('replays with the tracing workflow interceptors bundled, and exports no span', async () => {
+    const spans = new InMemorySpanExporter();
+    const tracing = { resource: new Resource({ 'service.name': 'replay' }), processor: new SimpleSpanProcessor(spans) } as unknown as Tracing;
+    const results = await replayAll(await bundle('../../src/workflows/index.ts', true), histories, recordingMeter(), tracing);
+    expect(verdicts(histories, results)).toEqual(histories.map((h) => `${h.scenario}: ok`));
+    expect(spans.getFinishedSpans()).toEqual([]);
   });
 
   it('an extra timer before the first command fails every history with a DeterminismViolationError', async () => {
