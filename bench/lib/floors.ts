@@ -10,10 +10,13 @@
  */
 import type { LoanActivities } from '../../src/activities';
 import type { Scenario } from '../../src/domain/loan';
-import { PATCHES } from '../../src/workflows/patches';
+import { newRunMarkers } from '../../src/workflows/patches';
 
-/** Patch markers of a new run: `meetPatches()` meets every patch in its first workflow task. */
-export const PATCH_MARKERS = Object.keys(PATCHES).length;
+/**
+ * Patch markers of a new run, all in its first workflow task: the umbrella patch (standing for every
+ * patch before it) and each patch added after it (`newRunMarkers()` in src/workflows/patches.ts).
+ */
+export const PATCH_MARKERS = newRunMarkers().length;
 
 type ActivityName = keyof LoanActivities;
 
@@ -87,7 +90,7 @@ export const SHAPE_FLOORS: Readonly<Record<Scenario, ShapeFloor>> = {
  * chain within a workflow task, so a task ends only where the workflow waits for a regular activity
  * (createBorrower, generateInvoice, requestLoan; a generated borrower is enrolled with its terms accepted,
  * patch `generated-borrower-terms-at-creation`, so it needs no signBorrower), a timer or the end; each task upserts the
- * search attributes at most once; each task that records markers (local activities, the six patch
+ * search attributes at most once; each task that records markers (local activities, the patch
  * markers of the first task) counts one billable action.
  */
 export interface LocalReadsShape {

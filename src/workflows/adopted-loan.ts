@@ -12,7 +12,7 @@ import type { LoanOutcome } from '../domain/loan';
 import type { LoanOptions, LoanRequest } from '../domain/schemas';
 import type { ReconciliationActivities } from '../activities/reconciliation-types';
 import { readOptions } from './activity-options';
-import { meetPatches, wakesOnNewerStatus } from './patches';
+import { RunPatches } from './patches';
 import { lifecycleCalls, showDetails, type LifecycleContext } from './context';
 import { followLoan, settleCancellation } from './follow-loan';
 import { loanEnded } from './metrics';
@@ -43,10 +43,12 @@ export function adoptedWorkflowId(loanId: string): string {
 
 /** Follows an existing loan to its end; returns the same outcome as `loanLifecycleWorkflow`. */
 export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<LoanOutcome> {
-  meetPatches();
+  // The umbrella patch first (a new run's only marker); a run started before it meets its patches as it did.
+  const patches = RunPatches.atStart();
+  patches.meetPatches();
   const { workflowId } = workflowInfo();
-  const state = new LifecycleState(workflowId, input.continued);
-  const commands = new OperatorCommands(wakesOnNewerStatus());
+  const state = new LifecycleState(workflowId, patches, input.continued);
+  const commands = new OperatorCommands(patches.wakesOnNewerStatus());
   registerHandlers(state, commands);
   const loanOptions: LoanOptions = {
     ...input.loan,
@@ -59,7 +61,7 @@ export async function adoptedLoanWorkflow(input: AdoptedLoanInput): Promise<Loan
     loan: loanOptions,
   };
   const ctx: LifecycleContext = {
-    request, state, commands, workflowId, calls: lifecycleCalls(state),
+    request, state, commands, patches, workflowId, calls: lifecycleCalls(state, patches),
     nextRunInput: (carried) => ({ ...input, continued: carried }),
   };
   state.onSync(() => showDetails(ctx));

@@ -3,7 +3,7 @@
  * the activity proxies (one per class of call) and the durable wait.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, setCurrentDetails, workflowInfo,
   type ActivityInterfaceFor, type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { LoanActivities } from '../activities/types';
@@ -12,7 +12,7 @@ import { commandOptions, createOptions, localReadOptions, readOptions, singleAtt
 import type { CarriedState, LifecycleState } from './lifecycle-state';
 import { observeLoan, wokeOnWebhook } from './metrics';
 import type { OperatorCommands } from './operator-commands';
-import { PATCHES } from './patches';
+import { PATCHES, type RunPatches } from './patches';
 import { activitySummary, currentDetails, timerSummary } from './user-metadata';
 
 /** GETs. */
@@ -33,16 +33,16 @@ type Calls = ActivityInterfaceFor<LoanActivities>;
  * With `local` (the reads) and patch `fewer-actions-per-loan`, calls run as local activities; any other
  * call first upserts the search attributes changed in this workflow task (the workflow is about to wait).
  */
-function summarised(proxy: Calls, state: LifecycleState, local?: LocalActivityInterfaceFor<LoanActivities>): Calls {
+function summarised(proxy: Calls, state: LifecycleState, patches: RunPatches, local?: LocalActivityInterfaceFor<LoanActivities>): Calls {
   return new Proxy(proxy, {
     get(target, name: string) {
       const activity = target[name as keyof Calls];
       return (...args: unknown[]) => {
-        if (patched(PATCHES.fewerActions)) {
+        if (patches.applies(PATCHES.fewerActions)) {
           if (local) return local[name as keyof Calls].executeWithOptions({ ...localReadOptions, summary: activitySummary(name, state) }, args as never);
           state.flushSearchAttributes();
         }
-        if (!patched(PATCHES.userMetadata)) return (activity as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (!patches.applies(PATCHES.userMetadata)) return (activity as (...a: unknown[]) => Promise<unknown>)(...args);
         return activity.executeWithOptions({ summary: activitySummary(name, state) }, args as never);
       };
     },
@@ -59,10 +59,10 @@ export interface LifecycleCalls {
 }
 
 /** The activity proxies of one run, summarised from its state. */
-export function lifecycleCalls(state: LifecycleState): LifecycleCalls {
+export function lifecycleCalls(state: LifecycleState, patches: RunPatches): LifecycleCalls {
   return {
-    reads: summarised(reads, state, localReads), creates: summarised(creates, state), commandActivities: summarised(commandActivities, state),
-    singleAttempt: summarised(singleAttempt, state),
+    reads: summarised(reads, state, patches, localReads), creates: summarised(creates, state, patches),
+    commandActivities: summarised(commandActivities, state, patches), singleAttempt: summarised(singleAttempt, state, patches),
   };
 }
 
@@ -77,6 +77,8 @@ export interface LifecycleContext {
   readonly request: LoanRequest;
   readonly state: LifecycleState;
   readonly commands: OperatorCommands;
+  /** The patches this run has, decided at its start (src/workflows/patches.ts). */
+  readonly patches: RunPatches;
   readonly workflowId: string;
   readonly calls: LifecycleCalls;
   /** The input of the next run after continue-as-new (default: the request with the carried state). */
@@ -117,7 +119,7 @@ export async function waitForChange(ctx: LifecycleContext, delayMs: number): Pro
   const until = new Date(Date.now() + timeoutMs).toISOString();
   showDetails(ctx, until);
   ctx.state.flushSearchAttributes();
-  const early = patched(PATCHES.userMetadata)
+  const early = ctx.patches.applies(PATCHES.userMetadata)
     ? await condition(wake, timeoutMs, { summary: timerSummary(ctx.state, until) })
     : await condition(wake, timeoutMs);
   if (commands.wake || newerStatus()) wokeOnWebhook(commands.wokenByEventReceivedAt);

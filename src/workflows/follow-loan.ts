@@ -3,7 +3,7 @@
  * truth, Defacto events only wake it early), reviews the conditions, applies operator commands, and turns
  * the end state into a {@link LoanOutcome}.
  */
-import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import {
   DISBURSED_OR_BEYOND, VALIDATED_OR_BEYOND, isCancellable, isRepayable, isTerminal,
   type CanceledBy, type LoanOutcome, type LoanStatus,
@@ -202,7 +202,7 @@ async function applyOperatorRepayNow(ctx: LifecycleContext): Promise<void> {
   const pending = commands.repayNow;
   if (!pending || pending.settlement) return;
   const loan = currentLoan(ctx);
-  if (!isRepayable(loan.status) || !patched(PATCHES.eligibilityAndReasons)) {
+  if (!isRepayable(loan.status) || !ctx.patches.applies(PATCHES.eligibilityAndReasons)) {
     pending.settlement = { ok: false, type: 'LoanNotRepayable', message: `an early repayment needs a loan in TO_REPAY; this one is ${loan.status}` };
     return;
   }

@@ -6,7 +6,7 @@
  * below. It also keeps search attributes in sync.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { log, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
   type CanceledBy, type ConditionsReview,
@@ -15,7 +15,7 @@ import {
 } from '../domain/loan';
 import type { BorrowerSummary, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanSnapshot } from '../domain/summaries';
 import type { EligibilityCheck, ReasonText, TranslatedReason } from '../domain/reasons';
-import { PATCHES } from './patches';
+import { PATCHES, type RunPatches } from './patches';
 import {
   AwaitingDecisionKey, DecisionDeadlineKey, OutcomeKey, RepaymentDueAtKey, RepaymentLateKey, StepInProgressKey,
   BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
@@ -84,7 +84,7 @@ export class LifecycleState {
   private unsynced = false;
 
   /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
-  constructor(readonly workflowId: string, carried?: Partial<CarriedState>) {
+  constructor(readonly workflowId: string, private readonly patches: RunPatches, carried?: Partial<CarriedState>) {
     this.known = restore(initialLoanFacts(), carried);
     this.book = restore(initialBookkeeping(), carried);
     if (carried) this.known.runs = (carried.runs ?? 0) + 1;
@@ -306,7 +306,7 @@ export class LifecycleState {
    * an invoice number (the starter sets keyed tags of those; docs/data-protection.md).
    */
   syncSearchAttributes(): void {
-    if (patched(PATCHES.fewerActions)) {
+    if (this.patches.applies(PATCHES.fewerActions)) {
       // One upsert per workflow task at most: the values of the moment the workflow next waits.
       this.unsynced = true;
     } else {
@@ -329,7 +329,7 @@ export class LifecycleState {
   private upsertChanged(): void {
     const { loan, borrower, invoice } = this.known;
     type Wanted = [SearchAttributeUpdatePair['key'], string | number | boolean | Date | null];
-    const legacyIdentifiers: Wanted[] = patched(PATCHES.noIdentifiersInSearchAttributes)
+    const legacyIdentifiers: Wanted[] = this.patches.applies(PATCHES.noIdentifiersInSearchAttributes)
       ? []
       : [[BorrowerIdentifierKey, borrower?.identifier ?? null], [InvoiceNumberKey, invoice?.invoiceNumber ?? null]];
     const wanted: Wanted[] = [
@@ -339,7 +339,7 @@ export class LifecycleState {
       [LoanIdKey, loan?.id ?? null],
       [LoanAmountCentsKey, loan?.amountCents ?? invoice?.amountCents ?? null],
       [CurrencyKey, loan?.currency ?? invoice?.currency ?? null],
-      ...(patched(PATCHES.operatorSearchAttributes) ? this.operatorAttributes() : []),
+      ...(this.patches.applies(PATCHES.operatorSearchAttributes) ? this.operatorAttributes() : []),
     ];
     const updates: SearchAttributeUpdatePair[] = [];
     for (const [key, value] of wanted) {

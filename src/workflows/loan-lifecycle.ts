@@ -4,7 +4,7 @@
  * failure type of the error class and Defacto's problem details.
  */
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, patched, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, isCancellation, workflowInfo,
 } from '@temporalio/workflow';
 import { loanSaltId, generatedInvoiceNumber } from '../domain/ids';
 import { FINISHED_STEP, type BorrowerStatus, type LoanOutcome } from '../domain/loan';
@@ -18,7 +18,7 @@ import { loanEnded, loanFailed, loanStarted } from './metrics';
 import { LifecycleState } from './lifecycle-state';
 import { OperatorCommands, registerHandlers } from './operator-commands';
 import { validatedRequest } from './input';
-import { createToCompletion, meetPatches, PATCHES, wakesOnNewerStatus } from './patches';
+import { createToCompletion, PATCHES, RunPatches } from './patches';
 import { translateReasons } from './reasons';
 import { describeReasons, eligibilityVerdict } from '../domain/reasons';
 
@@ -34,15 +34,17 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
   // Input typed in the Web UI may be anything, even not an object: validation names it, never a TypeError.
   const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
   const { continued, ...given } = isObject ? input : ({} as LoanLifecycleInput);
-  // The validated-input marker stays the first command of a run (as recorded before meetPatches existed);
-  // the other patches are met right after it, before any local activity.
-  const request = patched(PATCHES.validatedInput) ? validatedRequest(isObject ? given : input) : given;
-  meetPatches();
+  // The umbrella patch is the first command of a new run (its only marker). Replaying a run started
+  // before it, the validated-input marker is the first command, and the other patches are met right
+  // after it, before any local activity (src/workflows/patches.ts).
+  const patches = RunPatches.atStart();
+  const request = patches.applies(PATCHES.validatedInput) ? validatedRequest(isObject ? given : input) : given;
+  patches.meetPatches();
   const { workflowId } = workflowInfo();
-  const state = new LifecycleState(workflowId, continued);
-  const commands = new OperatorCommands(wakesOnNewerStatus());
+  const state = new LifecycleState(workflowId, patches, continued);
+  const commands = new OperatorCommands(patches.wakesOnNewerStatus());
   registerHandlers(state, commands);
-  const ctx: LifecycleContext = { request, state, commands, workflowId, calls: lifecycleCalls(state) };
+  const ctx: LifecycleContext = { request, state, commands, patches, workflowId, calls: lifecycleCalls(state, patches) };
   state.onSync(() => showDetails(ctx));
   loanStarted(ctx, continued !== undefined);
   try {
@@ -50,7 +52,7 @@ export async function loanLifecycleWorkflow(input: LoanLifecycleInput): Promise<
     try {
       outcome = await runLifecycle(ctx);
     } catch (error) {
-      if (!isCancellation(error) || !CancellationScope.current().consideredCancelled || !patched(PATCHES.cancellationIsOperatorCommand)) throw error;
+      if (!isCancellation(error) || !CancellationScope.current().consideredCancelled || !patches.applies(PATCHES.cancellationIsOperatorCommand)) throw error;
       outcome = await CancellationScope.nonCancellable(() => settleCancellationRequest(ctx));
     }
     state.finish(outcome);
@@ -89,15 +91,15 @@ async function registerBorrower(ctx: LifecycleContext): Promise<LoanOutcome | nu
     const business: BusinessProfile = input.generate
       ? await ctx.calls.reads.generateBusiness({ country: input.country })
       : { identifier: input.identifier, identifierType: input.identifierType, name: input.name, country: input.country };
-    if (patched(PATCHES.eligibilityAndReasons)) {
+    if (ctx.patches.applies(PATCHES.eligibilityAndReasons)) {
       const declined = await checkEligibility(ctx, business);
       if (declined) return declined;
     }
     const signedAt = input.generate
-      ? (patched(PATCHES.termsAcceptedAtCreation) ? state.now() : null)
+      ? (ctx.patches.applies(PATCHES.termsAcceptedAtCreation) ? state.now() : null)
       : input.signedAt ?? null;
     state.start('BORROWER_REGISTERED', signedAt ? 'terms accepted at creation' : undefined);
-    state.borrowerCreated(await createToCompletion(() => ctx.calls.creates.createBorrower({ business, signedAt, workflowId })), business.country);
+    state.borrowerCreated(await createToCompletion(ctx.patches, () => ctx.calls.creates.createBorrower({ business, signedAt, workflowId })), business.country);
     state.syncSearchAttributes();
   }
   let borrower = registered(state);
@@ -172,7 +174,7 @@ async function ensureInvoice(ctx: LifecycleContext): Promise<void> {
   if (state.isDone('INVOICE_CREATED') || !borrower) return;
   state.start('INVOICE_CREATED');
   const invoice = request.invoice;
-  state.invoiceCreated(await createToCompletion(() => invoice.generate
+  state.invoiceCreated(await createToCompletion(ctx.patches, () => invoice.generate
     ? ctx.calls.creates.generateInvoice({
         invoiceNumber: generatedInvoiceNumber(workflowId),
         scenario: invoice.scenario,
@@ -202,7 +204,7 @@ async function requestLoan(ctx: LifecycleContext): Promise<void> {
   const toRepayAt = durationDays !== undefined
     ? new Date(nowMs + durationDays * DAY_MS).toISOString()
     : invoice.dueAt ?? new Date(nowMs + DEFAULT_DURATION_DAYS * DAY_MS).toISOString();
-  const loan = await createToCompletion(() => ctx.calls.creates.requestLoan({
+  const loan = await createToCompletion(ctx.patches, () => ctx.calls.creates.requestLoan({
     saltId: loanSaltId(workflowId),
     workflowId,
     invoiceId: invoice.id,

@@ -3,7 +3,6 @@
  * (`GET /translation/denial-code/{code}` as a local read, in the worker's configured language) and kept in
  * the facts, so a code met again (another source, a later run after continue-as-new) costs no call.
  */
-import { patched } from '@temporalio/workflow';
 import type { ReasonSource, ReasonText, TranslatedReason } from '../domain/reasons';
 import type { LifecycleContext } from './context';
 import { PATCHES } from './patches';
@@ -13,7 +12,7 @@ import { PATCHES } from './patches';
  * `eligibility-translated-reasons-repay-now` replay without these calls: they get no translations (`[]`).
  */
 export async function translateReasons(ctx: LifecycleContext, codes: readonly string[], source: ReasonSource): Promise<TranslatedReason[]> {
-  if (codes.length === 0 || !patched(PATCHES.eligibilityAndReasons)) return [];
+  if (codes.length === 0 || !ctx.patches.applies(PATCHES.eligibilityAndReasons)) return [];
   const { state } = ctx;
   const unique = [...new Set(codes)];
   const missing = unique.filter((code) => !state.translationOf(code));

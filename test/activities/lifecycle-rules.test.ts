@@ -9,6 +9,7 @@ import { feeRatePercent, formatMoney } from '../../src/domain/money';
 import { evaluateOffer } from '../../src/domain/policy';
 import { parseLoanRequest, type LoanRequest } from '../../src/domain/schemas';
 import { LifecycleState } from '../../src/workflows/lifecycle-state';
+import { RunPatches } from '../../src/workflows/patches';
 import { nextPollDelay } from '../../src/workflows/poll-schedule';
 
 const DAY_MS = 86_400_000;
@@ -139,7 +140,7 @@ describe('the poll schedule', () => {
 
 describe('the observed loan state', () => {
   it('never moves backwards: a stale read after a newer one is ignored', () => {
-    const state = new LifecycleState('loan-ref-x');
+    const state = new LifecycleState('loan-ref-x', RunPatches.ofNewRun());
     const base: LoanSnapshot = {
       id: 'l1', status: 'PENDING_VALIDATION', amountCents: 100, currency: 'EUR', feesEstimatedCents: 1, toPayAt: '2024-05-02T00:00:00Z',
       toRepayAt: '2024-06-01T00:00:00Z', paidAt: null, closedAt: null, repaidAmountCents: 0, repaidNominalCents: 0, paidInterestsCents: 0,
@@ -152,7 +153,7 @@ describe('the observed loan state', () => {
   });
 
   it('counts each Defacto event once', () => {
-    const state = new LifecycleState('loan-ref-x');
+    const state = new LifecycleState('loan-ref-x', RunPatches.ofNewRun());
     expect(state.rememberEvent('l1|Loan.CLOSED|CLOSED|t')).toBe(true);
     expect(state.rememberEvent('l1|Loan.CLOSED|CLOSED|t')).toBe(false);
     expect(state.facts.eventsSeen).toBe(1);

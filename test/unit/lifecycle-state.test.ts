@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { initialLoanFacts } from '../../src/domain/loan';
 import type { LoanSnapshot } from '../../src/domain/summaries';
 import { LifecycleState, type CarriedState } from '../../src/workflows/lifecycle-state';
+import { RunPatches } from '../../src/workflows/patches';
 
 const loan: LoanSnapshot = {
   id: 'L1', status: 'TO_REPAY', amountCents: 100_000, currency: 'EUR', feesEstimatedCents: 900, toPayAt: '2026-01-02T00:00:00.000Z',
@@ -54,14 +55,14 @@ const EVERYTHING_SET: CarriedState = {
 
 describe('the lifecycle state across continue-as-new', () => {
   it('the sample sets every field of a fresh state to something else', () => {
-    const fresh = new LifecycleState('loan-ref-x').carry() as unknown as Record<string, unknown>;
+    const fresh = new LifecycleState('loan-ref-x', RunPatches.ofNewRun()).carry() as unknown as Record<string, unknown>;
     expect(Object.keys(EVERYTHING_SET).sort()).toEqual(Object.keys(fresh).sort());
     for (const [key, value] of Object.entries(EVERYTHING_SET)) expect(value, key).not.toEqual(fresh[key]);
   });
 
   it('every field survives continue-as-new, run after run (only the run count moves)', () => {
-    const first = new LifecycleState('loan-ref-x', EVERYTHING_SET);
-    const second = new LifecycleState('loan-ref-x', first.carry());
+    const first = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), EVERYTHING_SET);
+    const second = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), first.carry());
     const carried = second.carry() as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(EVERYTHING_SET)) {
       expect(carried[key], key).toEqual(key === 'runs' ? EVERYTHING_SET.runs + 2 : value);
@@ -69,14 +70,14 @@ describe('the lifecycle state across continue-as-new', () => {
   });
 
   it('the progress query shows every carried fact in the next run, the credit line after the loan included', () => {
-    const first = new LifecycleState('loan-ref-x', EVERYTHING_SET);
-    const next = new LifecycleState('loan-ref-x', first.carry()).progress();
+    const first = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), EVERYTHING_SET);
+    const next = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), first.carry()).progress();
     expect(next).toEqual({ ...first.progress(), runs: first.progress().runs + 1 });
     expect(next.creditLineAfter).toEqual(creditLine(4_100_000));
   });
 
   it('the progress query shows facts only, never the bookkeeping (event keys, cancel reason)', () => {
-    const progress = new LifecycleState('loan-ref-x', EVERYTHING_SET).progress() as unknown as Record<string, unknown>;
+    const progress = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), EVERYTHING_SET).progress() as unknown as Record<string, unknown>;
     for (const key of ['seenEventKeys', 'cancelReason', 'cancelRequestedBy', 'borrowerCountry', 'attempt', 'backoffPhase', 'creditLineBeforeChecked']) {
       expect(progress, key).not.toHaveProperty(key);
     }
@@ -85,14 +86,14 @@ describe('the lifecycle state across continue-as-new', () => {
 
   it('a run continued by older code, which did not carry creditLineAfter, starts it from its default', () => {
     const { creditLineAfter: _dropped, ...older } = EVERYTHING_SET;
-    const state = new LifecycleState('loan-ref-x', older);
+    const state = new LifecycleState('loan-ref-x', RunPatches.ofNewRun(), older);
     expect(state.progress().creditLineAfter).toBeNull();
     expect(state.carry().creditLineAfter).toBeNull();
     expect(state.progress().borrower).toEqual(EVERYTHING_SET.borrower);
   });
 
   it('a new lifecycle is the first run, with every step pending', () => {
-    const progress = new LifecycleState('loan-ref-x').progress();
+    const progress = new LifecycleState('loan-ref-x', RunPatches.ofNewRun()).progress();
     expect(progress.runs).toBe(1);
     expect(progress.currentStep).toBe('BORROWER_REGISTERED');
     expect(Object.values(progress.steps).every((step) => step.status === 'PENDING')).toBe(true);
