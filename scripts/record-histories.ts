@@ -3,8 +3,8 @@
  * (instant timing unless a scenario says otherwise) and a worker running the real activities, it runs
  * every scenario of `test/replay/scenarios.ts` end to end, checks each history shows what the scenario is
  * named after and carries no secret, and only then replaces `test/replay/histories/current/` (histories plus
- * `manifest.json`). Nothing is written when any scenario fails. The frozen corpus `histories/v1/` is never
- * written.
+ * `manifest.json`). Nothing is written when any scenario fails. The frozen corpora (`FROZEN_CORPORA`:
+ * `histories/v1/`, `v2/`, `v3/`) are never written.
  *
  *   npm run histories:record                          # all scenarios, replaces the corpus
  *   npm run histories:record -- --only success fail   # dry run of some scenarios, writes nothing

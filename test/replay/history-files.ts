@@ -21,9 +21,11 @@ export const CORPORA_DIR = fileURLToPath(new URL('./histories/', import.meta.url
 /**
  * The frozen corpora, oldest first: each replays forever, none is ever re-recorded. `v1`: the first loans
  * in flight; `v2`: loans started by the code of a14e674 (before local-activity reads were tuned, the
- * wake-on-newer-status and eligibility patches), frozen when `current/` was re-recorded after them.
+ * wake-on-newer-status and eligibility patches), frozen when `current/` was re-recorded after them;
+ * `v3`: loans started by the code of 6157e48 (eight patch markers per run, one per patch, before the
+ * umbrella patch `every-patch-until-2026-12`), frozen when `current/` was re-recorded with it.
  */
-export const FROZEN_CORPORA = ['v1', 'v2'] as const;
+export const FROZEN_CORPORA = ['v1', 'v2', 'v3'] as const;
 
 /** Where `npm run histories:record` writes (never into a frozen corpus). */
 export const RECORDING_DIR = join(CORPORA_DIR, 'current');
