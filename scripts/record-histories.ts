@@ -4,7 +4,7 @@
  * every scenario of `test/replay/scenarios.ts` end to end, checks each history shows what the scenario is
  * named after and carries no secret, and only then replaces `test/replay/histories/current/` (histories plus
  * `manifest.json`). Nothing is written when any scenario fails. The frozen corpora (`FROZEN_CORPORA`:
- * `histories/v1/`, `v2/`, `v3/`) are never written.
+ * `histories/v1/` … `v4/`) are never written.
  *
  *   npm run histories:record                          # all scenarios, replaces the corpus
  *   npm run histories:record -- --only success fail   # dry run of some scenarios, writes nothing

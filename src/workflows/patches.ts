@@ -7,7 +7,7 @@
  * - a run started by this code records ONE marker at its start, the umbrella
  *   `every-patch-until-2026-12`, which stands for every patch listed before it (one MarkerRecorded
  *   event and one `TemporalChangeVersion` upsert per run instead of one pair per patch);
- * - a run started before the umbrella (v1, v2, v3 corpora; loans in flight) replays exactly as before:
+ * - a run started before the umbrella (corpora v1 to v4; loans in flight) replays exactly as before:
  *   `validated-input` first, then `meetPatches()` (runs with `fewer-actions-per-loan`), then `patched()`
  *   per call site, true for an older loan from its first live workflow task on;
  * - a patch added from now on goes after the umbrella, individually: a new entry in {@link PATCHES} and

@@ -22,10 +22,11 @@ export const CORPORA_DIR = fileURLToPath(new URL('./histories/', import.meta.url
  * The frozen corpora, oldest first: each replays forever, none is ever re-recorded. `v1`: the first loans
  * in flight; `v2`: loans started by the code of a14e674 (before local-activity reads were tuned, the
  * wake-on-newer-status and eligibility patches), frozen when `current/` was re-recorded after them;
- * `v3`: loans started by the code of 6157e48 (eight patch markers per run, one per patch, before the
- * umbrella patch `every-patch-until-2026-12`), frozen when `current/` was re-recorded with it.
+ * `v3`: loans started by the code of 6157e48 (eight patch markers per run, one per patch); `v4`: loans
+ * started by the code of 84d85aa (nine, with `generated-borrower-terms-at-creation`); both frozen when
+ * `current/` was re-recorded with the umbrella patch `every-patch-until-2026-12` (one marker per run).
  */
-export const FROZEN_CORPORA = ['v1', 'v2', 'v3'] as const;
+export const FROZEN_CORPORA = ['v1', 'v2', 'v3', 'v4'] as const;
 
 /** Where `npm run histories:record` writes (never into a frozen corpus). */
 export const RECORDING_DIR = join(CORPORA_DIR, 'current');

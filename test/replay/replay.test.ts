@@ -56,6 +56,7 @@ const FROZEN_FINGERPRINTS: Readonly<Record<(typeof FROZEN_CORPORA)[number], stri
   v1: 'd9bf09e1d6c208a5af25938c32667bc251d1e98bcbe054fa8717edfe4991e3c2',
   v2: 'eb30f75ae8cc6d9540f36bd0e99d18a39fe70239f1c3fd1eff8b7a4182c62951',
   v3: 'fd4785cff5c3e90d3ffe2461f3bacbb0cae16c4f3976ca9e8f9a6f90ee6d9e0b',
+  v4: '941db65bd4033deff87370755a51c24a299ef16a14503e2930a3e1b21b2e6e3f',
 };
 
 /** Replays every history with `workflowBundle`; one result per history, in order. */
