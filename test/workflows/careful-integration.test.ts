@@ -5,24 +5,12 @@
  * an operator asks for (one link per request ID, refused outside TO_REPAY).
  */
 import { randomInt } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LENDING_SETTINGS } from '../../src/activities';
 import { progressQuery, repayNowUpdate } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
-import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld, refusal, refusalOrEnded } from './harness';
+import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld, refusal, refusalOrEnded, worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld | undefined;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = worldsPerTest();
 
 /** A SIREN no other test uses. */
 function siren(): string {
@@ -37,13 +25,13 @@ async function currentDetails(handle: { query: <T>(name: string) => Promise<T> }
 
 /** Requests of one route the emulator answered so far (all tenants). */
 async function routeCount(route: string): Promise<number> {
-  const stats = (await (await fetch(`${emulator.url}/_emulator/stats`)).json()) as { routes: Record<string, { count: number }> };
+  const stats = (await (await fetch(`${worlds.emulator().url}/_emulator/stats`)).json()) as { routes: Record<string, { count: number }> };
   return stats.routes[route]?.count ?? 0;
 }
 
 describe('pre-eligibility before enrolling the borrower', () => {
   it('a business Defacto deems not eligible ends DECLINED with the translated reasons, and nothing is created at Defacto', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const identifier = siren();
     await world.defacto.sandbox.setBusinessEligibility({ business_identifier: { identifier, identifier_type: 'siren' }, scenario: 'NOT_ELIGIBLE' });
     const { handle } = await world.start({
@@ -72,7 +60,7 @@ describe('pre-eligibility before enrolling the borrower', () => {
   });
 
   it('an eligible business is checked once, then enrolled and financed as before', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const before = await routeCount('POST /eligibility/borrower');
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     expect((await handle.result()).status).toBe('CLOSED');
@@ -89,7 +77,7 @@ describe('terms accepted at enrolment', () => {
   }
 
   it('a generated business is created with signed_at: no separate /sign call, no signature activity', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const signs = await routeCount('POST /borrower/{borrower_id}/sign');
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     expect((await handle.result()).status).toBe('CLOSED');
@@ -99,7 +87,7 @@ describe('terms accepted at enrolment', () => {
   });
 
   it('a business given without signedAt still has its terms signed through /sign', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const signs = await routeCount('POST /borrower/{borrower_id}/sign');
     const { handle } = await world.start({
       borrower: { identifier: siren(), identifierType: 'siren', name: 'Unsigned SAS', country: 'FRA' },
@@ -113,7 +101,7 @@ describe('terms accepted at enrolment', () => {
 
 describe('translated denial reasons', () => {
   it('a loan Defacto declines carries its reason in the configured language in the outcome, the progress and the current details', async () => {
-    world = await lifecycleWorld(emulator, { lending: { ...DEFAULT_LENDING_SETTINGS, language: 'fr' } });
+    const world = await worlds.open({ lending: { ...DEFAULT_LENDING_SETTINGS, language: 'fr' } });
     const before = await routeCount('GET /translation/denial-code/{code}');
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'REJECT' } });
     const outcome = await handle.result();
@@ -136,6 +124,7 @@ describe('early repayment (repayNowUpdate)', () => {
   it('on a TO_REPAY loan returns a pay-by-link; the same request ID gets the same link and no second one; paying it closes the loan', async () => {
     // Its own emulator: the loans of other tests must not be in TO_REPAY (a link repays the partner's loans).
     const own = await fileEmulator();
+    let world: LifecycleWorld | undefined;
     try {
       world = await lifecycleWorld(own);
       const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS_ONE_DAY_LATER' } });
@@ -170,13 +159,12 @@ describe('early repayment (repayNowUpdate)', () => {
       expect(await refusalOrEnded(handle.executeUpdate(repayNowUpdate, { args: [{}], updateId: 'ops-too-late' }))).toMatch(/^(ended|LoanLifecycleEnded: .*)$/);
     } finally {
       await world?.close();
-      world = undefined;
       await own.close();
     }
   });
 
   it('is refused while the loan is not disbursed, naming its status, and nothing is asked of Defacto', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const before = await routeCount('POST /repay/now');
     const { handle } = await world.start({
       borrower: { generate: true }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } },

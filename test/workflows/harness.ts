@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import type { LendingSettings } from '../../src/activities';
 import type { EmulatorOptions } from '../../src/emulator/app';
@@ -44,6 +44,44 @@ export interface LifecycleWorld {
 /** Starts an emulator for a test file; close it in `afterAll`. */
 export function fileEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ timing: 'instant', ...options });
+}
+
+/** What {@link worldsPerTest} gives a test file. */
+export interface WorldsPerTest {
+  /** The file's emulator (started in `beforeAll`). */
+  emulator(): RunningEmulator;
+  /** A fresh world for this test, closed after it. */
+  open(options?: WorldOptions): Promise<LifecycleWorld>;
+}
+
+/**
+ * The usual set-up of a workflow test file, called at its top: one emulator for the file, a fresh world
+ * (tenant, task queue, worker) per test, closed after its test.
+ */
+export function worldsPerTest(emulatorOptions: EmulatorOptions = {}): WorldsPerTest {
+  let emulator: RunningEmulator | undefined;
+  let current: LifecycleWorld | undefined;
+  beforeAll(async () => {
+    emulator = await fileEmulator(emulatorOptions);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const started = (): RunningEmulator => {
+    if (!emulator) throw new Error('the file emulator starts in beforeAll');
+    return emulator;
+  };
+  return {
+    emulator: started,
+    async open(options = {}) {
+      current = await lifecycleWorld(started(), options);
+      return current;
+    },
+  };
 }
 
 /** Worker settings a test may change. */

@@ -4,25 +4,14 @@
  * on records nothing more.
  */
 import { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIFECYCLE_STEPS, type LoanOutcome } from '../../src/domain/loan';
 import { workflowMetricSinks } from '../../src/observability/workflow-metrics';
-import type { RunningEmulator } from '../helpers/emulator';
 import { recordingMeter, type MetricRecord } from '../helpers/recording-meter';
 import { bundleOnce, testDataConverter } from '../helpers/temporal';
-import { fileEmulator, lifecycleWorld, type LifecycleWorld } from './harness';
+import { worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld | undefined;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world?.close();
-});
+const worlds = worldsPerTest();
 
 const summary = (records: readonly MetricRecord[]): string[] =>
   records.map((r) => `${r.name}${r.tags.outcome ? ` ${String(r.tags.outcome)}` : ''}${r.tags.step ? ` ${String(r.tags.step)} ${String(r.tags.status)}` : ''}`).sort();
@@ -30,7 +19,7 @@ const summary = (records: readonly MetricRecord[]): string[] =>
 describe('workflow metrics', () => {
   it('a repaid loan is counted once: started, ended CLOSED, each step once, with the workflow\'s tags; its replay records nothing', async () => {
     const meter = recordingMeter();
-    world = await lifecycleWorld(emulator, { metricMeter: meter, maxCachedWorkflows: 0 });
+    const world = await worlds.open({ metricMeter: meter, maxCachedWorkflows: 0 });
     const { handle, workflowId } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS' } });
     const outcome = (await handle.result()) as LoanOutcome;
     expect(outcome.status).toBe('CLOSED');
@@ -54,7 +43,7 @@ describe('workflow metrics', () => {
 
   it('a declined loan ends DECLINED, and a loan whose operator review expired records the wait as expired', async () => {
     const meter = recordingMeter();
-    world = await lifecycleWorld(emulator, { metricMeter: meter });
+    const world = await worlds.open({ metricMeter: meter });
     const declined = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'REJECT' } });
     const expired = await world.start({
       borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS' },

@@ -6,30 +6,18 @@
  */
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { adoptedLoanWorkflow, adoptedWorkflowId } from '../../src/workflows';
 import { PATCHES, patchesOfUmbrella } from '../../src/workflows/patches';
-import type { RunningEmulator } from '../helpers/emulator';
 import { bundleOnce, testDataConverter } from '../helpers/temporal';
 import { corpusDir, loadRecordedHistories } from '../replay/history-files';
 import { recordingDataConverter } from '../replay/recording-keys';
-import { FAST_POLLING, fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { FAST_POLLING, progressUntil, worldsPerTest } from './harness';
 
 const { EventType } = temporal.api.enums.v1;
 type Event = temporal.api.history.v1.IHistoryEvent;
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld | undefined;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = worldsPerTest();
 
 const text = (data: Uint8Array | null | undefined): string => Buffer.from(data ?? new Uint8Array()).toString('utf8');
 
@@ -73,7 +61,7 @@ function expectOneUmbrellaMarker(events: readonly Event[]): void {
 
 describe('patch markers', () => {
   it('a new loan records one patch marker (the umbrella) and one TemporalChangeVersion upsert, first, and replays', async () => {
-    const w = (world = await lifecycleWorld(emulator));
+    const w = await worlds.open();
     const { handle, workflowId } = await w.start({ borrower: { generate: true }, invoice: { generate: true } });
     expect(await handle.result()).toMatchObject({ status: 'CLOSED' });
     const history = await handle.fetchHistory();
@@ -87,7 +75,7 @@ describe('patch markers', () => {
   });
 
   it('an adoption records the same single marker', async () => {
-    const w = (world = await lifecycleWorld(emulator));
+    const w = await worlds.open();
     const review = await w.start({ borrower: { generate: true }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } } });
     const loanId = (await progressUntil(review.handle, (p) => p.awaitingOperator)).loan?.id ?? '';
     await review.handle.terminate('test: adopted instead');
