@@ -46,11 +46,6 @@ export class PayloadKeyring {
     return this.#keys.get(keyId);
   }
 
-  /** The active key. */
-  activeKey(): Buffer {
-    return this.#keys.get(this.activeKeyId)!;
-  }
-
   /** Printable form: IDs only. */
   toJSON(): { activeKeyId: string; keyIds: readonly string[] } {
     return { activeKeyId: this.activeKeyId, keyIds: this.keyIds };
