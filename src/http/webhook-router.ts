@@ -5,7 +5,8 @@
  * events the workflow acts on are signalled (`ACTIONABLE_EVENT_TYPES`): each signal is a billable
  * action, a history event and usually a workflow task, so the rest are acknowledged without a signal
  * and without reading anything from Defacto. A redelivery of an event signalled moments ago is
- * acknowledged without signalling again (one history event saved).
+ * acknowledged without signalling again (one history event saved). A workflow with a task pending is
+ * signalled once that task is done, or not at all if it finished the workflow (`signal-timing.ts`).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -16,6 +17,7 @@ import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEven
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
 import type { EdgeMetrics } from './observability';
+import { awaitSignalWindow, peekWorkflowTasks, type SignalTiming } from './signal-timing';
 import { ACTIONABLE_EVENT_TYPES } from './subscription';
 
 /**
@@ -54,6 +56,8 @@ export interface WebhookRouterDeps {
   readonly recentEvents?: RecentEvents;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
+  /** How long to wait for a pending workflow task before signalling (default `DEFAULT_SIGNAL_TIMING`). */
+  readonly signalTiming?: SignalTiming;
 }
 
 /** How many signalled event keys the edge remembers. */
@@ -173,19 +177,30 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
     log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event already signalled: acknowledged');
     return { outcome: 'deduplicated', workflowId: target.workflowId };
   }
-  try {
-    await deps.temporalClient.workflow.getHandle(target.workflowId).signal(defactoEventSignal, signal);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) {
-      deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'error' });
-      throw error;
-    }
-    deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'not_found' });
+  if (!(await signalWhenReady(deps, target.workflowId, signal))) {
     log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
     return { outcome: 'unknown_workflow', workflowId: target.workflowId };
   }
-  deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'ok' });
   deps.recentEvents?.add(key);
   log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event signalled');
   return { outcome: 'signalled', workflowId: target.workflowId };
+}
+
+/**
+ * Signals the workflow once no task of it is pending (`signal-timing.ts`): `false` when it has finished
+ * or does not exist, so there was nothing to signal.
+ */
+async function signalWhenReady(deps: WebhookRouterDeps, workflowId: string, signal: DefactoEvent): Promise<boolean> {
+  try {
+    const window = await awaitSignalWindow(() => peekWorkflowTasks(deps.temporalClient, workflowId), deps.signalTiming);
+    if (window === 'closed') return false;
+    await deps.temporalClient.workflow.getHandle(workflowId).signal(defactoEventSignal, signal);
+  } catch (error) {
+    const outcome = error instanceof WorkflowNotFoundError ? 'not_found' : 'error';
+    deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome });
+    if (outcome === 'error') throw error;
+    return false;
+  }
+  deps.metrics?.signalsSent.inc({ signal: defactoEventSignal.name, outcome: 'ok' });
+  return true;
 }

@@ -1,13 +1,14 @@
 /**
  * The webhook receiver over real HTTP: the emulator delivers Defacto events to the edge, which signals
  * the owning workflow. Refusals (token, body), acknowledgements of events nobody owns, early wake-ups,
- * and harmless duplicates and out-of-order deliveries.
+ * harmless duplicates and out-of-order deliveries, and signals timed after the workflow's running task.
  */
 import { randomUUID } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
+import protos, { type temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { loanStatusRank, type LoanStatus } from '../../src/domain/loan';
+import { peekWorkflowTasks } from '../../src/http/signal-timing';
 import { eventually } from '../helpers/temporal';
 import {
   generatedLoanRequest, operatorReviewRequest, progressOverHttp, progressUntil, startEdgeStack, startLoanOverHttp,
@@ -233,5 +234,51 @@ describe('routing to the owning workflow', () => {
     } finally {
       await stack.emulatorControl('/_emulator/faults', { method: 'DELETE' });
     }
+  });
+});
+
+describe('signal timing: the edge signals a workflow once its running task is done', () => {
+  const EventType = protos.temporal.api.enums.v1.EventType;
+  const typesOf = (events: readonly HistoryEvent[]) => events.map((e) => e.eventType);
+
+  async function holdNext(route: string, latencyMs: number): Promise<void> {
+    const response = await stack.emulatorControl('/_emulator/faults', { method: 'POST', json: { rules: [{ route, kind: 'latency', latencyMs, count: 1 }] } });
+    expect(response.status).toBeLessThan(300);
+  }
+
+  it('an event that arrives during a task is signalled after it, and the task is not run twice', async () => {
+    // The loan's first task reads the business generator: held a second.
+    await holdNext('GET /sandbox/business-generator', 1_000);
+    const workflowId = await startLoanOverHttp(stack, operatorReviewRequest());
+    expect(await peekWorkflowTasks(stack.client, workflowId)).toEqual({ closed: false, taskPending: true });
+
+    expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'TO_VALIDATE', new Date().toISOString(), workflowId)))).toBe('signalled');
+    const types = typesOf(await historyOf(workflowId));
+    const firstTaskDone = types.indexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    expect(firstTaskDone).toBeGreaterThan(0);
+    expect(types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBeGreaterThan(firstTaskDone);
+    expect(types).not.toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+    await stack.api(`/loans/${workflowId}/cancel`, { method: 'POST' });
+  });
+
+  it('an event that arrives during the task that finishes the workflow is acknowledged without a signal', async () => {
+    // Only the last task lists the loan's payments: held a second.
+    await holdNext('GET /payments', 1_000);
+    const workflowId = await startLoanOverHttp(stack, generatedLoanRequest());
+    // Wait until a task has been running for a while: the held one.
+    await eventually(async () => {
+      const described = await stack.client.workflowService.describeWorkflowExecution({
+        namespace: stack.client.options.namespace, execution: { workflowId },
+      });
+      const started = described.pendingWorkflowTask?.startedTime;
+      expect(started?.seconds).toBeDefined();
+      expect(Date.now() - (Number(started?.seconds) * 1000 + Math.floor((started?.nanos ?? 0) / 1e6))).toBeGreaterThan(300);
+    }, { timeoutMs: 30_000, intervalMs: 50 });
+
+    expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'CLOSED', new Date().toISOString(), workflowId)))).toBe('unknown_workflow');
+    const types = typesOf(await historyOf(workflowId));
+    expect(types.at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+    expect(types.slice(types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED))).not.toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    expect(types).not.toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   });
 });
