@@ -31,8 +31,11 @@ export interface SignalTiming {
   readonly maxWaitMs: number;
 }
 
-/** Workflow tasks take a few milliseconds; the longest of the lifecycle (four reads from Defacto) well under a second. */
-export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 10, maxDelayMs: 100, maxWaitMs: 2_000 };
+/**
+ * Workflow tasks take milliseconds, the longest of the lifecycle (four reads from Defacto) well under a
+ * second; pauses that double keep the reads few when a loaded worker makes them longer.
+ */
+export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 20, maxDelayMs: 200, maxWaitMs: 2_000 };
 
 /** Outcome of {@link awaitSignalWindow}: signal now, or the workflow has finished. */
 export type SignalWindow = 'open' | 'closed';

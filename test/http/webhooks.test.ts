@@ -237,7 +237,7 @@ describe('routing to the owning workflow', () => {
   });
 });
 
-describe('signal timing: the edge signals a workflow once its running task is done', () => {
+describe('signal timing: the edge signals a workflow once its pending task is done', () => {
   const EventType = protos.temporal.api.enums.v1.EventType;
   const typesOf = (events: readonly HistoryEvent[]) => events.map((e) => e.eventType);
 
@@ -246,14 +246,29 @@ describe('signal timing: the edge signals a workflow once its running task is do
     expect(response.status).toBeLessThan(300);
   }
 
+  /** Milliseconds the workflow's current task has been running (0 when none is). */
+  async function taskRunningForMs(workflowId: string): Promise<number> {
+    const described = await stack.client.workflowService.describeWorkflowExecution({
+      namespace: stack.client.options.namespace, execution: { workflowId },
+    });
+    const started = described.pendingWorkflowTask?.startedTime;
+    if (started?.seconds == null) return 0;
+    return Date.now() - (Number(started.seconds) * 1000 + Math.floor((started.nanos ?? 0) / 1e6));
+  }
+
   it('an event that arrives during a task is signalled after it, and the task is not run twice', async () => {
-    // The loan's first task reads the business generator: held a second.
-    await holdNext('GET /sandbox/business-generator', 1_000);
+    // The loan's first task reads the business generator: held 600 ms.
+    await holdNext('GET /sandbox/business-generator', 600);
     const workflowId = await startLoanOverHttp(stack, operatorReviewRequest());
     expect(await peekWorkflowTasks(stack.client, workflowId)).toEqual({ closed: false, taskPending: true });
 
     expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'TO_VALIDATE', new Date().toISOString(), workflowId)))).toBe('signalled');
-    const types = typesOf(await historyOf(workflowId));
+    // A signal that reaches a running task waits in Temporal's buffer until that task ends: look until it is written.
+    const types = await eventually(async () => {
+      const written = typesOf(await historyOf(workflowId));
+      expect(written).toContain(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+      return written;
+    });
     const firstTaskDone = types.indexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     expect(firstTaskDone).toBeGreaterThan(0);
     expect(types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBeGreaterThan(firstTaskDone);
@@ -265,15 +280,12 @@ describe('signal timing: the edge signals a workflow once its running task is do
     // Only the last task lists the loan's payments: held a second.
     await holdNext('GET /payments', 1_000);
     const workflowId = await startLoanOverHttp(stack, generatedLoanRequest());
-    // Wait until a task has been running for a while: the held one.
+    // Wait until, past the loan request, a task has been running for half a second: the held one.
     await eventually(async () => {
-      const described = await stack.client.workflowService.describeWorkflowExecution({
-        namespace: stack.client.options.namespace, execution: { workflowId },
-      });
-      const started = described.pendingWorkflowTask?.startedTime;
-      expect(started?.seconds).toBeDefined();
-      expect(Date.now() - (Number(started?.seconds) * 1000 + Math.floor((started?.nanos ?? 0) / 1e6))).toBeGreaterThan(300);
-    }, { timeoutMs: 30_000, intervalMs: 50 });
+      const requested = (await historyOf(workflowId)).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestLoan');
+      expect(requested).toBe(true);
+      expect(await taskRunningForMs(workflowId)).toBeGreaterThan(500);
+    }, { timeoutMs: 30_000, intervalMs: 25 });
 
     expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'CLOSED', new Date().toISOString(), workflowId)))).toBe('unknown_workflow');
     const types = typesOf(await historyOf(workflowId));
