@@ -5,8 +5,8 @@
  * events the workflow acts on are signalled (`ACTIONABLE_EVENT_TYPES`): each signal is a billable
  * action, a history event and usually a workflow task, so the rest are acknowledged without a signal
  * and without reading anything from Defacto. A redelivery of an event signalled moments ago is
- * acknowledged without signalling again (one history event saved). A workflow with a task pending is
- * signalled once that task is done, or not at all if it finished the workflow (`signal-timing.ts`).
+ * acknowledged without signalling again (one history event saved). A workflow whose task a worker is
+ * running is signalled once that task is done, or not at all if it finished the workflow (`signal-timing.ts`).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -56,7 +56,7 @@ export interface WebhookRouterDeps {
   readonly recentEvents?: RecentEvents;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
-  /** How long to wait for a pending workflow task before signalling (default `DEFAULT_SIGNAL_TIMING`). */
+  /** How long to wait for a running workflow task before signalling (default `DEFAULT_SIGNAL_TIMING`). */
   readonly signalTiming?: SignalTiming;
 }
 
@@ -187,7 +187,7 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
 }
 
 /**
- * Signals the workflow once no task of it is pending (`signal-timing.ts`): `false` when it has finished
+ * Signals the workflow once no task of it is running (`signal-timing.ts`): `false` when it has finished
  * or does not exist, so there was nothing to signal.
  */
 async function signalWhenReady(deps: WebhookRouterDeps, workflowId: string, signal: DefactoEvent): Promise<boolean> {
