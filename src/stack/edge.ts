@@ -3,6 +3,7 @@
  * restartable on the same port while Defacto injects faults.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { DefactoClient } from '../defacto';
 import { startHttpEdge, type HttpEdge } from '../http/edge';
@@ -42,8 +43,6 @@ export interface EdgeHost {
   /** A client on the stack's Temporal and namespace, with the stack's data converter. */
   readonly client: Client;
 }
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the edge of `options`; `searchTagKey` is the key of the stack's search tags. */
 export async function launchEdge(host: EdgeHost, options: EdgeOptions, searchTagKey: Buffer): Promise<StackEdge> {

@@ -4,6 +4,7 @@
  * (tests). A set restarts the children it kills (the chaos harness) and stops every worker it started.
  */
 import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { dataConverter } from '../codec/data-converter';
 import type { PayloadKeyring } from '../codec/keyring';
@@ -106,8 +107,6 @@ export interface WorkerHost {
   /** A native connection for in-process workers, opened on first use. */
   nativeConnection(): Promise<NativeConnection>;
 }
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the workers of `options`; `keysEnv` gives children the stack's payload keys. */
 export async function launchWorkers(
