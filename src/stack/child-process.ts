@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The path of a child program of this folder (`worker-child.ts`, `emulator-child.ts`). */
+export const childScript = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
+
 /** Message a child sends when it is up. */
 export interface ReadyMessage {
   readonly type: 'ready';

@@ -1,6 +1,6 @@
 /**
  * The one worker child program: a loan worker in its own process, started by the stack builder
- * (src/stack/index.ts) for `npm start`, the benchmark, the detection benchmark and the chaos harness.
+ * (src/stack/workers.ts) for `npm start`, the benchmark, the detection benchmark and the chaos harness.
  * The Temporal connection (address, namespace, TLS, API key) and the Defacto target come from the
  * environment, read by `loadConfig` exactly as `npm run worker` reads them, so secrets never sit on the
  * command line; the one argument (JSON, {@link WorkerChildConfig}) says what to run.

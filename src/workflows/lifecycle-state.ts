@@ -3,10 +3,9 @@
  * workflow-clock timestamps, the summaries gathered so far, polling counters) and the bookkeeping only the
  * workflow reads. Both are written once, as types with one defaults object each; `progress()` and
  * `carry()` derive from them, and the rest of the workflow changes them only through the named methods
- * below. It also keeps search attributes in sync.
+ * below. Its search attributes and current details are published by ./search-attribute-sync.ts.
  */
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { log, upsertSearchAttributes } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import {
   FINISHED_STEP, LIFECYCLE_STEPS, initialLoanFacts, loanStatusRank,
   type CanceledBy, type ConditionsReview,
@@ -15,11 +14,8 @@ import {
 } from '../domain/loan';
 import type { BorrowerSummary, ContractAvailability, CreditLineSummary, InvoiceSummary, LoanSnapshot } from '../domain/summaries';
 import type { EligibilityCheck, ReasonText, TranslatedReason } from '../domain/reasons';
-import { PATCHES, type RunPatches } from './patches';
-import {
-  AwaitingDecisionKey, DecisionDeadlineKey, OutcomeKey, RepaymentDueAtKey, RepaymentLateKey, StepInProgressKey,
-  BorrowerIdentifierKey, CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
-} from './search-attributes';
+import type { RunPatches } from './patches';
+import { SearchAttributeSync } from './search-attribute-sync';
 
 /** How many webhook event keys are remembered for de-duplication (older ones cannot matter any more). */
 const SEEN_EVENTS_KEPT = 64;
@@ -78,16 +74,14 @@ export class LifecycleState {
   private readonly known: Mutable<LoanFacts>;
   private readonly book: Mutable<LifecycleBookkeeping>;
   private finalOutcome: LoanOutcome | null = null;
-  private readonly upserted = new Map<string, string | number | boolean>();
-  private afterSync: (() => void) | null = null;
-  /** Search attributes changed since the last upsert (patch `fewer-actions-per-loan`: upserted at the next flush). */
-  private unsynced = false;
+  private readonly searchAttributes: SearchAttributeSync;
 
   /** A new lifecycle, or the next run of one when `carried` is what the previous run's {@link carry} gave. */
-  constructor(readonly workflowId: string, private readonly patches: RunPatches, carried?: Partial<CarriedState>) {
+  constructor(readonly workflowId: string, patches: RunPatches, carried?: Partial<CarriedState>) {
     this.known = restore(initialLoanFacts(), carried);
     this.book = restore(initialBookkeeping(), carried);
     if (carried) this.known.runs = (carried.runs ?? 0) + 1;
+    this.searchAttributes = new SearchAttributeSync(this, patches);
   }
 
   /** What the lifecycle has established (read-only: change it through the methods below). */
@@ -301,73 +295,21 @@ export class LifecycleState {
   }
 
   /**
-   * Upserts the search attributes whose value changed since the last call (one history event at most).
-   * Search attributes are stored in clear: only lifecycle facts go here, never a borrower's identifier or
-   * an invoice number (the starter sets keyed tags of those; docs/data-protection.md).
+   * Publishes the search attributes whose value changed (one history event at most), at once or, under
+   * patch `fewer-actions-per-loan`, at the next {@link flushSearchAttributes}; then the current details.
    */
   syncSearchAttributes(): void {
-    if (this.patches.applies(PATCHES.fewerActions)) {
-      // One upsert per workflow task at most: the values of the moment the workflow next waits.
-      this.unsynced = true;
-    } else {
-      this.upsertChanged();
-    }
-    this.afterSync?.();
+    this.searchAttributes.sync();
   }
 
-  /**
-   * Upserts what {@link syncSearchAttributes} noted since the last upsert (nothing before patch
-   * `fewer-actions-per-loan`, whose loans upsert at once). Called where the workflow waits on the
-   * server: before an activity or a timer, before continuing as new, at the end.
-   */
+  /** Upserts what {@link syncSearchAttributes} noted since the last upsert (where the workflow waits on the server). */
   flushSearchAttributes(): void {
-    if (!this.unsynced) return;
-    this.unsynced = false;
-    this.upsertChanged();
-  }
-
-  private upsertChanged(): void {
-    const { loan, borrower, invoice } = this.known;
-    type Wanted = [SearchAttributeUpdatePair['key'], string | number | boolean | Date | null];
-    const legacyIdentifiers: Wanted[] = this.patches.applies(PATCHES.noIdentifiersInSearchAttributes)
-      ? []
-      : [[BorrowerIdentifierKey, borrower?.identifier ?? null], [InvoiceNumberKey, invoice?.invoiceNumber ?? null]];
-    const wanted: Wanted[] = [
-      [LifecycleStepKey, this.currentStep()],
-      [LoanStatusKey, loan?.status ?? null],
-      ...legacyIdentifiers,
-      [LoanIdKey, loan?.id ?? null],
-      [LoanAmountCentsKey, loan?.amountCents ?? invoice?.amountCents ?? null],
-      [CurrencyKey, loan?.currency ?? invoice?.currency ?? null],
-      ...(this.patches.applies(PATCHES.operatorSearchAttributes) ? this.operatorAttributes() : []),
-    ];
-    const updates: SearchAttributeUpdatePair[] = [];
-    for (const [key, value] of wanted) {
-      const seen = value instanceof Date ? value.toISOString() : value;
-      if (seen === null || this.upserted.get(key.name) === seen) continue;
-      this.upserted.set(key.name, seen);
-      updates.push({ key, value } as SearchAttributeUpdatePair);
-    }
-    if (updates.length > 0) upsertSearchAttributes(updates);
-  }
-
-  /** The answers to operator questions: awaiting my decision (until), repayment late, due date, outcome, step in progress. */
-  private operatorAttributes(): [SearchAttributeUpdatePair['key'], string | boolean | Date | null][] {
-    const { loan, review, awaitingOperator, repaymentLate } = this.known;
-    const deadline = awaitingOperator && review?.deadlineAt ? new Date(review.deadlineAt) : null;
-    return [
-      [StepInProgressKey, this.currentStep()],
-      [AwaitingDecisionKey, awaitingOperator],
-      [DecisionDeadlineKey, deadline],
-      [RepaymentLateKey, repaymentLate],
-      [RepaymentDueAtKey, loan ? new Date(loan.toRepayAt) : null],
-      [OutcomeKey, this.finalOutcome?.status ?? null],
-    ];
+    this.searchAttributes.flush();
   }
 
   /** Called after every {@link syncSearchAttributes} (the current details follow the same beat). */
   onSync(listener: () => void): void {
-    this.afterSync = listener;
+    this.searchAttributes.onSync(listener);
   }
 
   /** The `progressQuery` answer: every fact, where the lifecycle stands, the outcome. */

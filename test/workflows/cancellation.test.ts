@@ -6,24 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
 import { progressQuery } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { progressUntil, type LifecycleWorld, worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world.close();
-});
+const worlds = worldsPerTest();
 
 type Handle = WorkflowHandle<typeof loanLifecycleWorkflow>;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -34,7 +23,7 @@ async function statusOf(handle: Handle): Promise<string> {
 
 describe('cancellation requested through Temporal', () => {
   it('before any loan exists: a loan request in flight lands later and is canceled at Defacto; nothing else is created', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.addFaults([{ route: 'POST /loans', kind: 'latency', latencyMs: 3_000, count: 1 }]);
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     await progressUntil(handle, (p) => p.steps.LOAN_REQUESTED.status === 'ACTIVE');
@@ -47,7 +36,7 @@ describe('cancellation requested through Temporal', () => {
   });
 
   it('before any loan exists: canceled while the invoice is created, no loan is ever requested', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.addFaults([{ route: 'POST /invoices', kind: 'latency', latencyMs: 2_000, count: 1 }]);
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     await progressUntil(handle, (p) => p.steps.INVOICE_CREATED.status === 'ACTIVE');
@@ -61,7 +50,7 @@ describe('cancellation requested through Temporal', () => {
   });
 
   it('loan still cancellable (awaiting an operator): canceled at Defacto, outcome CANCELED by the operator, search attributes final', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle, workflowId } = await world.start({
       borrower: { generate: true }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } },
     });
@@ -81,7 +70,7 @@ describe('cancellation requested through Temporal', () => {
   });
 
   it('loan past cancellation (money moved): the workflow keeps running, records the refusal, and follows the loan to CLOSED', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.setRepaymentMode('production');
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     const progress = await progressUntil(handle, (p) => p.loan?.status === 'TO_REPAY');
@@ -97,7 +86,7 @@ describe('cancellation requested through Temporal', () => {
 });
 
 describe('reset from the Web UI creates nothing twice at Defacto', () => {
-  async function resetTo(handle: Handle, eventId: HistoryEvent['eventId']): Promise<string> {
+  async function resetTo(world: LifecycleWorld, handle: Handle, eventId: HistoryEvent['eventId']): Promise<string> {
     const { runId } = await handle.describe();
     const response = await world.env.client.workflowService.resetWorkflowExecution({
       namespace: world.env.namespace,
@@ -111,16 +100,16 @@ describe('reset from the Web UI creates nothing twice at Defacto', () => {
 
   // A named borrower (its company number is the natural key): a generated one is a new random business
   // each time the generator runs, which a reset to the first workflow task re-runs.
-  async function parkedForOperator(): Promise<{ handle: Handle; loanId: string }> {
-    world = await lifecycleWorld(emulator);
+  async function parkedForOperator(): Promise<{ world: LifecycleWorld; handle: Handle; loanId: string }> {
+    const world = await worlds.open();
     const { handle } = await world.start({
       borrower: { identifier: '843221479', identifierType: 'siren', name: 'Seller SAS', country: 'FRA' }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } },
     });
     const progress = await progressUntil(handle, (p) => p.awaitingOperator);
-    return { handle, loanId: progress.loan?.id ?? '' };
+    return { world, handle, loanId: progress.loan?.id ?? '' };
   }
 
-  async function finishesWithOneOfEach(handle: Handle, newRunId: string, loanId: string): Promise<void> {
+  async function finishesWithOneOfEach(world: LifecycleWorld, handle: Handle, newRunId: string, loanId: string): Promise<void> {
     const reset = world.env.client.workflow.getHandle<typeof loanLifecycleWorkflow>(handle.workflowId, newRunId);
     const progress = await progressUntil(reset, (p) => p.awaitingOperator);
     expect(progress.loan?.id).toBe(loanId);
@@ -130,20 +119,20 @@ describe('reset from the Web UI creates nothing twice at Defacto', () => {
   }
 
   it('reset to the first workflow task: the same borrower, invoice and loan are found again', async () => {
-    const { handle, loanId } = await parkedForOperator();
+    const { world, handle, loanId } = await parkedForOperator();
     const events = (await handle.fetchHistory()).events ?? [];
     const firstTask = events.find((e) => e.workflowTaskCompletedEventAttributes);
-    const newRunId = await resetTo(handle, firstTask?.eventId);
-    await finishesWithOneOfEach(handle, newRunId, loanId);
+    const newRunId = await resetTo(world, handle, firstTask?.eventId);
+    await finishesWithOneOfEach(world, handle, newRunId, loanId);
   });
 
   it('reset to just after the loan request: the run continues with the same loan', async () => {
-    const { handle, loanId } = await parkedForOperator();
+    const { world, handle, loanId } = await parkedForOperator();
     const events = (await handle.fetchHistory()).events ?? [];
     const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'requestLoan');
     const completedAt = events.findIndex((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
     const nextTask = events.slice(completedAt).find((e) => e.workflowTaskCompletedEventAttributes);
-    const newRunId = await resetTo(handle, nextTask?.eventId);
-    await finishesWithOneOfEach(handle, newRunId, loanId);
+    const newRunId = await resetTo(world, handle, nextTask?.eventId);
+    await finishesWithOneOfEach(world, handle, newRunId, loanId);
   });
 });

@@ -5,27 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { DefactoFailureDetails } from '../../src/domain/defacto-failures';
 import { DuplicateLoanError } from '../../src/loans/start-loan';
 import { approveConditionsUpdate, defactoEventSignal, progressQuery, rejectConditionsUpdate } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, historyLength, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { fileEmulator, historyLength, progressUntil, worldsPerTest } from './harness';
 
 const DAY_MS = 86_400_000;
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const worlds = worldsPerTest();
+// Faults are emulator-wide: none outlives its test (this runs before the harness closes the world).
 afterEach(async () => {
-  await world.controls.clearFaults();
-  await world.close();
+  await worlds.current().controls.clearFaults();
 });
 
 function durationMs(start: { seconds?: unknown; nanos?: number | null } | null | undefined, end: typeof start): number {
@@ -35,7 +27,7 @@ function durationMs(start: { seconds?: unknown; nanos?: number | null } | null |
 
 describe('Defacto failures', () => {
   it('a 4xx fails the workflow fast, with the error class as failure type and the problem type in its details', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { iban } = await world.defacto.sandbox.generateIban({ scenario: 'SUCCESS' });
     const issuedAt = new Date().toISOString();
     const dueAt = new Date(Date.now() + 30 * DAY_MS).toISOString();
@@ -68,7 +60,7 @@ describe('Defacto failures', () => {
   });
 
   it('5xx answers are retried, and a 429 is retried after its Retry-After; the loan still CLOSES', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.addFaults([
       { route: 'POST /borrowers', kind: 'status', status: 500, count: 1 },
       { route: 'GET /loan/{loan_id}', kind: 'status', status: 503, count: 2 },
@@ -85,7 +77,7 @@ describe('Defacto failures', () => {
   });
 
   it('lost replies on POST /borrowers, /invoices, /loans and /loan/{id}/validate still yield exactly one of each', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.addFaults(['POST /borrowers', 'POST /invoices', 'POST /loans', 'POST /loan/{loan_id}/validate']
       .map((route) => ({ route, kind: 'lost_response' as const, count: 1 })));
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
@@ -96,7 +88,7 @@ describe('Defacto failures', () => {
 
 describe('durability', () => {
   it('a worker shut down mid-flight is replaced and the new one finishes the loan', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({
       borrower: { generate: true }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } },
     });
@@ -109,7 +101,7 @@ describe('durability', () => {
   });
 
   it('a second start for the same financing is refused, while it runs and after it ended', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const request = {
       requestReference: `dup-${randomUUID().slice(0, 8)}`, borrower: { generate: true }, invoice: { generate: true },
       loan: { acceptancePolicy: { requireOperatorApproval: true } },
@@ -129,7 +121,7 @@ describe('durability', () => {
     // Its own emulator: the virtual clock moves 90 days, which must not age other tests' invoices.
     const ownEmulator = await fileEmulator();
     onTestFinished(() => ownEmulator.close());
-    world = await lifecycleWorld(ownEmulator);
+    const world = await worlds.open({ emulator: ownEmulator });
     await world.controls.setRepaymentMode('production');
     const { handle } = await world.start({
       borrower: { generate: true }, invoice: { generate: true },
@@ -159,7 +151,7 @@ describe('durability', () => {
   });
 
   it('continue-as-new carries the lifecycle over: the next run resumes where the last one stopped', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.setRepaymentMode('production');
     const { handle } = await world.start({
       borrower: { generate: true }, invoice: { generate: true },

@@ -50,13 +50,16 @@ export function fileEmulator(options: EmulatorOptions = {}): Promise<RunningEmul
 export interface WorldsPerTest {
   /** The file's emulator (started in `beforeAll`). */
   emulator(): RunningEmulator;
-  /** A fresh world for this test, closed after it. */
-  open(options?: WorldOptions): Promise<LifecycleWorld>;
+  /** A fresh world for this test (on the file's emulator unless `emulator` says otherwise), closed after it. */
+  open(options?: WorldOptions & { readonly emulator?: RunningEmulator }): Promise<LifecycleWorld>;
+  /** The world this test opened (for helpers and the file's own after-hooks, which run before it is closed). */
+  current(): LifecycleWorld;
 }
 
 /**
  * The usual set-up of a workflow test file, called at its top: one emulator for the file, a fresh world
- * (tenant, task queue, worker) per test, closed after its test.
+ * (tenant, task queue, worker) per test, closed after its test. Its after-hooks are registered first, so
+ * a file's own `afterEach` runs before the world is closed (vitest runs after-hooks newest first).
  */
 export function worldsPerTest(emulatorOptions: EmulatorOptions = {}): WorldsPerTest {
   let emulator: RunningEmulator | undefined;
@@ -77,8 +80,12 @@ export function worldsPerTest(emulatorOptions: EmulatorOptions = {}): WorldsPerT
   };
   return {
     emulator: started,
-    async open(options = {}) {
-      current = await lifecycleWorld(started(), options);
+    async open({ emulator: on, ...options } = {}) {
+      current = await lifecycleWorld(on ?? started(), options);
+      return current;
+    },
+    current() {
+      if (!current) throw new Error('this test opened no world');
       return current;
     },
   };

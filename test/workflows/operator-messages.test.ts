@@ -3,32 +3,21 @@
  * deadline, and the refusal of each message outside the state it belongs to.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
 import type { loanLifecycleWorkflow } from '../../src/workflows';
 import {
   approveConditionsUpdate, cancelLoanUpdate, progressQuery, rejectConditionsUpdate,
 } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, historyLength, lifecycleWorld, parkedHistoryLength, progressUntil, type LifecycleWorld, refusal, refusalOrEnded } from './harness';
+import { historyLength, parkedHistoryLength, progressUntil, type LifecycleWorld, refusal, refusalOrEnded, worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world.close();
-});
+const worlds = worldsPerTest();
 
 type Handle = WorkflowHandle<typeof loanLifecycleWorkflow>;
 
 async function awaitingOperator(options: { requireOperatorApproval?: boolean; maxFeeRatePercent?: number; conditionsReviewMs?: number }) {
-  world = await lifecycleWorld(emulator);
+  const world = await worlds.open();
   const started = await world.start({
     borrower: { generate: true },
     invoice: { generate: true },
@@ -41,7 +30,7 @@ async function awaitingOperator(options: { requireOperatorApproval?: boolean; ma
     },
   });
   const progress = await progressUntil(started.handle, (p) => p.awaitingOperator);
-  return { ...started, progress };
+  return { ...started, progress, world };
 }
 
 
@@ -51,7 +40,7 @@ function expectCanceledBy(outcome: LoanOutcome, by: string): void {
 
 describe('conditions review', () => {
   it('manual validation within policy: the workflow validates the offer itself, exactly once', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true }, loan: { autoValidate: false } });
     expect((await handle.result()).status).toBe('CLOSED');
     const { review, steps } = await handle.query(progressQuery);
@@ -61,7 +50,7 @@ describe('conditions review', () => {
   });
 
   it('approval required: the loan waits in TO_VALIDATE, findable by search attribute, until an operator approves', async () => {
-    const { handle, workflowId, progress } = await awaitingOperator({ requireOperatorApproval: true });
+    const { world, handle, workflowId, progress } = await awaitingOperator({ requireOperatorApproval: true });
     expect(progress.loan?.status).toBe('TO_VALIDATE');
     expect(progress.currentStep).toBe('CONDITIONS_REVIEWED');
     await eventually(async () => {
@@ -87,7 +76,7 @@ describe('conditions review', () => {
   });
 
   it('an operator rejection cancels the loan: CANCELED by operator', async () => {
-    const { handle } = await awaitingOperator({ requireOperatorApproval: true });
+    const { world, handle } = await awaitingOperator({ requireOperatorApproval: true });
     const result = await handle.executeUpdate(rejectConditionsUpdate, { args: [{ reason: 'fees too high for this client' }] });
     expect(result.loanStatus).toBe('CANCELED');
     const outcome = await handle.result();
@@ -97,7 +86,7 @@ describe('conditions review', () => {
   });
 
   it('without a decision before the review deadline, the workflow cancels the loan: CANCELED by deadline', async () => {
-    const { handle } = await awaitingOperator({ requireOperatorApproval: true, conditionsReviewMs: 1_000 });
+    const { world, handle } = await awaitingOperator({ requireOperatorApproval: true, conditionsReviewMs: 1_000 });
     expectCanceledBy(await handle.result(), 'deadline');
     expect((await handle.query(progressQuery)).review).toMatchObject({ decision: 'expired', decidedBy: 'deadline' });
     expect((await world.controls.inventory()).loansByStatus).toEqual({ CANCELED: 1 });
@@ -113,16 +102,16 @@ describe('conditions review', () => {
 
 describe('refused operator messages', () => {
   /** A loan parked in TO_REPAY: repayment happens only when the test says so. */
-  async function disbursedLoan(): Promise<Handle> {
-    world = await lifecycleWorld(emulator);
+  async function disbursedLoan(): Promise<{ world: LifecycleWorld; handle: Handle }> {
+    const world = await worlds.open();
     await world.controls.setRepaymentMode('production');
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     await progressUntil(handle, (p) => p.loan?.status === 'TO_REPAY');
-    return handle;
+    return { world, handle };
   }
 
   it('approve, reject and cancel are refused once the loan is disbursed, leaving history and the loan untouched', async () => {
-    const handle = await disbursedLoan();
+    const { world, handle } = await disbursedLoan();
     const before = await parkedHistoryLength(handle);
     expect(await refusal(handle.executeUpdate(approveConditionsUpdate, { args: [{}] }))).toMatch(/^NoDecisionPending: no loan offer is awaiting an operator decision/);
     expect(await refusal(handle.executeUpdate(rejectConditionsUpdate, { args: [{}] }))).toMatch(/^NoDecisionPending: no loan offer is awaiting an operator decision/);
@@ -136,7 +125,7 @@ describe('refused operator messages', () => {
   });
 
   it('approve and reject are refused once an operator decided (a second approval does nothing)', async () => {
-    const { handle } = await awaitingOperator({ requireOperatorApproval: true });
+    const { world, handle } = await awaitingOperator({ requireOperatorApproval: true });
     await handle.executeUpdate(approveConditionsUpdate, { args: [{}] });
     // Refused while the workflow still runs; with the instant emulator it may already have ended (no update then).
     expect(await refusalOrEnded(handle.executeUpdate(approveConditionsUpdate, { args: [{}] }))).toMatch(/^NoDecisionPending: no loan offer is awaiting|^ended$/);

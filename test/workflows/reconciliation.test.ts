@@ -4,36 +4,25 @@
  * was asked to cancel: it keeps following its loan) and adopts them, each adoption follows its loan to
  * the outcome, and a run after that reports nothing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
 import { ensureReconciliationSchedule, latestReconciliation, RECONCILIATION_SCHEDULE_ID } from '../../src/loans/reconciliation-schedule';
 import { type adoptedLoanWorkflow, adoptedWorkflowId, loanReconciliationWorkflow, type ReconciliationInput } from '../../src/workflows';
 import { approveConditionsUpdate, progressQuery } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually, uniqueTaskQueue } from '../helpers/temporal';
-import { FAST_POLLING, fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { FAST_POLLING, progressUntil, type LifecycleWorld, worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world.close();
-});
+const worlds = worldsPerTest();
 
 const RECONCILE: ReconciliationInput = { adoptedLoan: { pollSchedule: { ...FAST_POLLING } }, pageSize: 2 };
 
-function reconcile() {
+function reconcile(world: LifecycleWorld) {
   return world.env.client.workflow.execute(loanReconciliationWorkflow, {
     taskQueue: world.taskQueue, workflowId: uniqueTaskQueue('reconciliation'), args: [RECONCILE],
   });
 }
 
-async function loanIdOfWorkflow(workflowId: string): Promise<string> {
+async function loanIdOfWorkflow(world: LifecycleWorld, workflowId: string): Promise<string> {
   return eventually(async () => {
     const loans = await world.defacto.loans.list({}).all();
     const loan = loans.find((l) => l.metadata?.workflow_id === workflowId);
@@ -44,7 +33,7 @@ async function loanIdOfWorkflow(workflowId: string): Promise<string> {
 
 describe('reconciliation', () => {
   it('finds exactly the orphans of terminated workflows (a canceled one still follows its loan), adopts each to its outcome, then reports nothing', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     await world.controls.setRepaymentMode('production');
 
     // Terminated before the loan request returned: POST /loans is held, the loan appears afterwards.
@@ -52,7 +41,7 @@ describe('reconciliation', () => {
     const early = await world.start({ borrower: { generate: true }, invoice: { generate: true } });
     await progressUntil(early.handle, (p) => p.steps.LOAN_REQUESTED.status === 'ACTIVE');
     await early.handle.terminate('test: before the loan request returned');
-    const earlyLoan = await loanIdOfWorkflow(early.workflowId);
+    const earlyLoan = await loanIdOfWorkflow(world, early.workflowId);
     await world.controls.clearFaults();
 
     // Terminated while awaiting an operator.
@@ -69,7 +58,7 @@ describe('reconciliation', () => {
     const canceledLoan = (await progressUntil(canceled.handle, (p) => p.loan?.status === 'TO_REPAY')).loan?.id ?? '';
     await canceled.handle.cancel();
 
-    const first = await reconcile();
+    const first = await reconcile(world);
     const orphans = first.findings.filter((f) => f.kind === 'orphan');
     expect(Object.fromEntries(orphans.map((f) => [f.loanId, f.workflowStatus]))).toEqual({
       [earlyLoan]: 'TERMINATED', [reviewLoan]: 'TERMINATED', [repayingLoan]: 'TERMINATED',
@@ -79,7 +68,7 @@ describe('reconciliation', () => {
     for (const f of orphans) expect(f).toMatchObject({ adoptedBy: adoptedWorkflowId(f.loanId) });
 
     // While the adoptions run, a second run finds every open loan followed.
-    const second = await reconcile();
+    const second = await reconcile(world);
     expect(second.findings).toEqual([]);
     expect(second.adoptionsStarted).toBe(0);
     expect(second.loansChecked).toBe(4);
@@ -105,12 +94,12 @@ describe('reconciliation', () => {
     // Nothing was created twice: four loans, four validations at most.
     expect((await world.controls.inventory()).loans).toBe(4);
 
-    const third = await reconcile();
+    const third = await reconcile(world);
     expect(third).toMatchObject({ loansChecked: 0, findings: [], adoptionsStarted: 0 });
   }, 90_000);
 
   it('the loan-reconciliation schedule is created then updated in place, and its latest report is readable', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     expect(await ensureReconciliationSchedule(world.env.client, { taskQueue: world.taskQueue, input: RECONCILE })).toBe('created');
     const schedule = world.env.client.schedule.getHandle(RECONCILIATION_SCHEDULE_ID);
     try {

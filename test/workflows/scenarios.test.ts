@@ -1,24 +1,13 @@
 /**
  * One loan per sandbox scenario through the whole lifecycle, on the real dev server and the emulator.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { LoanOutcome } from '../../src/domain/loan';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, historyLength, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { fileEmulator, historyLength, progressUntil, worldsPerTest } from './harness';
 import { progressQuery } from '../../src/workflows/messages';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world.close();
-});
+const worlds = worldsPerTest();
 
 function expectStatus<S extends LoanOutcome['status']>(outcome: LoanOutcome, status: S): Extract<LoanOutcome, { status: S }> {
   expect(outcome.status).toBe(status);
@@ -27,7 +16,7 @@ function expectStatus<S extends LoanOutcome['status']>(outcome: LoanOutcome, sta
 
 describe('sandbox scenarios', () => {
   it('SUCCESS: the loan is validated, paid, repaid and CLOSED, every step stamped, in under 150 history events', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle, workflowId } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS' } });
     const closed = expectStatus(await handle.result(), 'CLOSED');
     expect(closed.repaidNominalCents).toBe(closed.amountCents);
@@ -59,7 +48,7 @@ describe('sandbox scenarios', () => {
     // Its own emulator: the virtual clock moves a day, which must not age other tests' invoices.
     const ownEmulator = await fileEmulator();
     onTestFinished(() => ownEmulator.close());
-    world = await lifecycleWorld(ownEmulator);
+    const world = await worlds.open({ emulator: ownEmulator });
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'SUCCESS_ONE_DAY_LATER' } });
     const waiting = await progressUntil(handle, (p) => p.loan?.status === 'TO_REPAY');
     expect(waiting.steps.DISBURSED.status).toBe('DONE');
@@ -70,7 +59,7 @@ describe('sandbox scenarios', () => {
   });
 
   it('FAIL: the disbursement fails and the outcome is PAYMENT_FAILED with the failed payment', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'FAIL' } });
     const failed = expectStatus(await handle.result(), 'PAYMENT_FAILED');
     expect(failed.loanStatus).toBe('ISSUE_DETECTED');
@@ -82,7 +71,7 @@ describe('sandbox scenarios', () => {
   });
 
   it('REJECT: Defacto declines the loan and the outcome is DECLINED with its denial reason', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'REJECT' } });
     const declined = expectStatus(await handle.result(), 'DECLINED');
     expect(declined.denialReason).toBe('CREDIT_RISK_NOT_ELIGIBLE');
@@ -90,7 +79,7 @@ describe('sandbox scenarios', () => {
   });
 
   it('CANCEL: Defacto cancels the validated loan and the outcome is CANCELED by Defacto', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({ borrower: { generate: true }, invoice: { generate: true, scenario: 'CANCEL' } });
     const canceled = expectStatus(await handle.result(), 'CANCELED');
     expect(canceled.canceledBy).toBe('defacto');
@@ -98,7 +87,7 @@ describe('sandbox scenarios', () => {
   });
 
   it('with autoValidate, Defacto validates the offer itself and the review step records it', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle } = await world.start({
       borrower: { generate: true }, invoice: { generate: true }, loan: { autoValidate: true },
     });

@@ -2,27 +2,16 @@
  * A loan explains itself in the Web UI: static summary and details at start, current details naming the
  * step, the wait and the operator actions, and a summary on every activity and timer.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { temporal } from '@temporalio/proto';
 import { approveConditionsUpdate } from '../../src/workflows/messages';
-import type { RunningEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/temporal';
-import { fileEmulator, lifecycleWorld, progressUntil, type LifecycleWorld } from './harness';
+import { progressUntil, type LifecycleWorld, worldsPerTest } from './harness';
 
-let emulator: RunningEmulator;
-let world: LifecycleWorld;
-beforeAll(async () => {
-  emulator = await fileEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(async () => {
-  await world.close();
-});
+const worlds = worldsPerTest();
 
 /** A user-metadata payload as the Web UI shows it (through the client's codecs: it is encrypted at rest). */
-async function text(payload: temporal.api.common.v1.IPayload | null | undefined): Promise<string | undefined> {
+async function text(world: LifecycleWorld, payload: temporal.api.common.v1.IPayload | null | undefined): Promise<string | undefined> {
   if (!payload) return undefined;
   const { payloadConverter, payloadCodecs } = world.env.client.options.loadedDataConverter;
   let payloads = [payload] as temporal.api.common.v1.IPayload[];
@@ -30,7 +19,7 @@ async function text(payload: temporal.api.common.v1.IPayload | null | undefined)
   return payloadConverter.fromPayload<string>(payloads[0] ?? {});
 }
 
-async function findsExactly(query: string, expected: string[]): Promise<void> {
+async function findsExactly(world: LifecycleWorld, query: string, expected: string[]): Promise<void> {
   await eventually(async () => {
     const found: string[] = [];
     for await (const wf of world.env.client.workflow.list({ query })) found.push(wf.workflowId);
@@ -40,7 +29,7 @@ async function findsExactly(query: string, expected: string[]): Promise<void> {
 
 describe('user metadata and operator search attributes', () => {
   it('an offer awaiting an operator: summary, details, current details with the actions, every timer and activity summarised', async () => {
-    world = await lifecycleWorld(emulator);
+    const world = await worlds.open();
     const { handle, workflowId } = await world.start({
       borrower: { generate: true }, invoice: { generate: true }, loan: { acceptancePolicy: { requireOperatorApproval: true } },
     });
@@ -59,7 +48,7 @@ describe('user metadata and operator search attributes', () => {
     expect(details).toContain(`temporal workflow cancel --workflow-id ${workflowId}`);
     expect(details).toMatch(/\*\*Review:\*\* operator, within policy, decision pending, deadline \S+/);
 
-    await findsExactly(`AwaitingDecision = true AND DecisionDeadline > "${new Date().toISOString()}" AND StepInProgress = "CONDITIONS_REVIEWED" AND WorkflowId = "${workflowId}"`, [workflowId]);
+    await findsExactly(world, `AwaitingDecision = true AND DecisionDeadline > "${new Date().toISOString()}" AND StepInProgress = "CONDITIONS_REVIEWED" AND WorkflowId = "${workflowId}"`, [workflowId]);
 
     await handle.executeUpdate(approveConditionsUpdate, { args: [{}] });
     expect((await handle.result()).status).toBe('CLOSED');
@@ -69,10 +58,10 @@ describe('user metadata and operator search attributes', () => {
     // The creates and the validation are activities; reads run as local activities (patch fewer-actions-per-loan).
     expect(activities.length).toBeGreaterThanOrEqual(4);
     expect(timers.length).toBeGreaterThan(0);
-    for (const event of activities) expect(await text(event.userMetadata?.summary)).toMatch(/^Defacto/);
-    for (const event of timers) expect(await text(event.userMetadata?.summary)).toMatch(/^wait for /);
+    for (const event of activities) expect(await text(world, event.userMetadata?.summary)).toMatch(/^Defacto/);
+    for (const event of timers) expect(await text(world, event.userMetadata?.summary)).toMatch(/^wait for /);
     const final = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(final.currentDetails).toContain('**Outcome:** CLOSED');
-    await findsExactly(`Outcome = "CLOSED" AND StepInProgress = "FINISHED" AND AwaitingDecision = false AND RepaymentLate = false AND RepaymentDueAt > "2000-01-01T00:00:00Z" AND WorkflowId = "${workflowId}"`, [workflowId]);
+    await findsExactly(world, `Outcome = "CLOSED" AND StepInProgress = "FINISHED" AND AwaitingDecision = false AND RepaymentLate = false AND RepaymentDueAt > "2000-01-01T00:00:00Z" AND WorkflowId = "${workflowId}"`, [workflowId]);
   });
 });
