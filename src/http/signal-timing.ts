@@ -2,39 +2,40 @@
  * When the edge signals a workflow. A signal that reaches a workflow while a worker runs one of its
  * tasks cannot join that task; if the task completes the workflow, Temporal refuses the completion
  * (`UnhandledCommand`: new events arrived) and the worker runs the task again: a failed task in the
- * history, three more events and twice the work. In the sandbox this is the common case: Defacto's
- * events land while the workflow is already reading the loan they are about.
+ * history, three more events and twice the work. In the sandbox this is the common case: Defacto sends
+ * `TO_REPAY` and `CLOSED` as soon as the loan is requested, while the workflow is finishing that
+ * request and then reading the loan the events are about.
  *
- * So the edge waits, briefly, for a running task to finish before signalling: a task lasts
- * milliseconds. Then it signals a workflow that is still running, or acknowledges the event of a
- * workflow that has finished. Nothing is dropped that a running workflow could use, and a task that does
- * not finish in time (a worker died holding it) is waited for no longer than `maxWaitMs`: the signal then
- * goes as before. A task only scheduled (queued for a worker) is no reason to wait: the signal joins it.
+ * So the edge waits, briefly, while the workflow is busy: a workflow task queued or running (a polling
+ * worker starts a queued one at any moment, too soon to count on the signal joining it), or an activity
+ * under way (the workflow acts on nothing before its result, and the task that result brings re-reads
+ * the loan anyway). Then it signals a workflow that is still running, or acknowledges the event of a
+ * workflow that has finished. Nothing is dropped that a running workflow could use, and a workflow still
+ * busy after `maxWaitMs` (a long activity, a worker that died holding a task) is signalled as before.
  */
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 
 /** What the edge needs to know of a workflow to time its signal. */
-export interface WorkflowTaskState {
+export interface WorkflowState {
   /** The workflow (its latest run) has finished, or does not exist. */
   readonly closed: boolean;
-  /** A worker is running one of its workflow tasks. */
-  readonly taskRunning: boolean;
+  /** A workflow task is queued or running, or an activity is scheduled or running. */
+  readonly busy: boolean;
 }
 
-/** How long and how often to look again while a task is running. */
+/** How long and how often to look again while the workflow is busy. */
 export interface SignalTiming {
   /** First look again after this long; each later wait doubles, up to `maxDelayMs`. */
   readonly firstDelayMs: number;
   readonly maxDelayMs: number;
-  /** Signal anyway once a task has been running this long. */
+  /** Signal anyway once the workflow has been busy this long. */
   readonly maxWaitMs: number;
 }
 
 /**
- * Workflow tasks take milliseconds, the longest of the lifecycle (four reads from Defacto) well under a
- * second; pauses that double keep the reads few when a loaded worker makes tasks longer, and the cap
- * keeps the wait past the task's end short.
+ * Workflow tasks take milliseconds and Defacto answers in tens of them; pauses that double keep the
+ * reads few when a loaded worker makes tasks longer, and the cap keeps the wait past their end short.
  */
 export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 10, maxDelayMs: 100, maxWaitMs: 2_000 };
 
@@ -42,11 +43,11 @@ export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 10, maxDelayM
 export type SignalWindow = 'open' | 'closed';
 
 /**
- * Looks at the workflow until no task is running (or `maxWaitMs` has passed): `'open'` when it should be
+ * Looks at the workflow until it is not busy (or `maxWaitMs` has passed): `'open'` when it should be
  * signalled now, `'closed'` when it has finished. `now` and `sleep` are injectable for tests.
  */
 export async function awaitSignalWindow(
-  peek: () => Promise<WorkflowTaskState>,
+  peek: () => Promise<WorkflowState>,
   timing: SignalTiming = DEFAULT_SIGNAL_TIMING,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => number = () => performance.now(),
@@ -55,7 +56,7 @@ export async function awaitSignalWindow(
   for (let delayMs = timing.firstDelayMs; ; delayMs = Math.min(timing.maxDelayMs, delayMs * 2)) {
     const state = await peek();
     if (state.closed) return 'closed';
-    if (!state.taskRunning) return 'open';
+    if (!state.busy) return 'open';
     const left = deadline - now();
     if (left <= 0) return 'open';
     await sleep(Math.min(delayMs, left));
@@ -63,25 +64,25 @@ export async function awaitSignalWindow(
 }
 
 // A CommonJS package: its namespaces come through the default import.
-const { WorkflowExecutionStatus, PendingWorkflowTaskState } = protos.temporal.api.enums.v1;
+const RUNNING = protos.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 const GRPC_NOT_FOUND = 5;
 
 /**
- * The task state of the workflow's latest run, from `DescribeWorkflowExecution` (a read of the
- * workflow's mutable state: no history event, no billable action, no payload decoded).
+ * The state of the workflow's latest run, from `DescribeWorkflowExecution` (a read of the workflow's
+ * mutable state: no history event, no billable action, no payload decoded).
  */
-export async function peekWorkflowTasks(client: Client, workflowId: string): Promise<WorkflowTaskState> {
+export async function peekWorkflow(client: Client, workflowId: string): Promise<WorkflowState> {
   try {
     const described = await client.workflowService.describeWorkflowExecution({
       namespace: client.options.namespace,
       execution: { workflowId },
     });
     return {
-      closed: described.workflowExecutionInfo?.status !== WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
-      taskRunning: described.pendingWorkflowTask?.state === PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED,
+      closed: described.workflowExecutionInfo?.status !== RUNNING,
+      busy: described.pendingWorkflowTask != null || (described.pendingActivities?.length ?? 0) > 0,
     };
   } catch (error) {
-    if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return { closed: true, taskRunning: false };
+    if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return { closed: true, busy: false };
     throw error;
   }
 }

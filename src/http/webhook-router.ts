@@ -5,8 +5,8 @@
  * events the workflow acts on are signalled (`ACTIONABLE_EVENT_TYPES`): each signal is a billable
  * action, a history event and usually a workflow task, so the rest are acknowledged without a signal
  * and without reading anything from Defacto. A redelivery of an event signalled moments ago is
- * acknowledged without signalling again (one history event saved). A workflow whose task a worker is
- * running is signalled once that task is done, or not at all if it finished the workflow (`signal-timing.ts`).
+ * acknowledged without signalling again (one history event saved). A busy workflow (a task or an
+ * activity under way) is signalled once it is idle, or not at all if it has finished (`signal-timing.ts`).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -17,7 +17,7 @@ import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEven
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
 import type { EdgeMetrics } from './observability';
-import { awaitSignalWindow, peekWorkflowTasks, type SignalTiming } from './signal-timing';
+import { awaitSignalWindow, peekWorkflow, type SignalTiming } from './signal-timing';
 import { ACTIONABLE_EVENT_TYPES } from './subscription';
 
 /**
@@ -56,7 +56,7 @@ export interface WebhookRouterDeps {
   readonly recentEvents?: RecentEvents;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
-  /** How long to wait for a running workflow task before signalling (default `DEFAULT_SIGNAL_TIMING`). */
+  /** How long to wait for a busy workflow before signalling (default `DEFAULT_SIGNAL_TIMING`). */
   readonly signalTiming?: SignalTiming;
 }
 
@@ -187,12 +187,12 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
 }
 
 /**
- * Signals the workflow once no task of it is running (`signal-timing.ts`): `false` when it has finished
+ * Signals the workflow once it is not busy (`signal-timing.ts`): `false` when it has finished
  * or does not exist, so there was nothing to signal.
  */
 async function signalWhenReady(deps: WebhookRouterDeps, workflowId: string, signal: DefactoEvent): Promise<boolean> {
   try {
-    const window = await awaitSignalWindow(() => peekWorkflowTasks(deps.temporalClient, workflowId), deps.signalTiming);
+    const window = await awaitSignalWindow(() => peekWorkflow(deps.temporalClient, workflowId), deps.signalTiming);
     if (window === 'closed') return false;
     await deps.temporalClient.workflow.getHandle(workflowId).signal(defactoEventSignal, signal);
   } catch (error) {

@@ -8,7 +8,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import protos, { type temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { loanStatusRank, type LoanStatus } from '../../src/domain/loan';
-import { peekWorkflowTasks } from '../../src/http/signal-timing';
+import { peekWorkflow } from '../../src/http/signal-timing';
 import { eventually } from '../helpers/temporal';
 import {
   generatedLoanRequest, operatorReviewRequest, progressOverHttp, progressUntil, startEdgeStack, startLoanOverHttp,
@@ -237,7 +237,7 @@ describe('routing to the owning workflow', () => {
   });
 });
 
-describe('signal timing: the edge signals a workflow once its running task is done', () => {
+describe('signal timing: the edge signals a busy workflow once it is idle', () => {
   const EventType = protos.temporal.api.enums.v1.EventType;
   const typesOf = (events: readonly HistoryEvent[]) => events.map((e) => e.eventType);
 
@@ -260,7 +260,7 @@ describe('signal timing: the edge signals a workflow once its running task is do
     // The loan's first task reads the business generator: held 600 ms.
     await holdNext('GET /sandbox/business-generator', 600);
     const workflowId = await startLoanOverHttp(stack, operatorReviewRequest());
-    await eventually(async () => expect(await peekWorkflowTasks(stack.client, workflowId)).toEqual({ closed: false, taskRunning: true }), { intervalMs: 20 });
+    expect(await peekWorkflow(stack.client, workflowId)).toEqual({ closed: false, busy: true });
 
     expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'TO_VALIDATE', new Date().toISOString(), workflowId)))).toBe('signalled');
     // A signal that reaches a running task waits in Temporal's buffer until that task ends: look until it is written.
