@@ -178,31 +178,40 @@ export function errorFromResponse(facts: ResponseFacts): DefactoError {
   });
 }
 
-/** Transport error codes that mean "the connection failed or was lost" (retryable). */
+/**
+ * Transport error codes that mean "the connection failed or was lost" (retryable): Node socket codes,
+ * and undici's `UND_ERR_SOCKET` (the other side closed) and `UND_ERR_RES_CONTENT_LENGTH_MISMATCH`
+ * (the response was cut short).
+ */
 export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET',
+  'ENETDOWN', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
+/** undici's timeout codes and the phase each one names. */
+export const TIMEOUT_ERROR_PHASES: Readonly<Record<string, string>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect',
+  UND_ERR_HEADERS_TIMEOUT: 'headers',
+  UND_ERR_BODY_TIMEOUT: 'body',
+};
+
 /**
- * Maps a transport failure (got `RequestError`, Node socket error, anything thrown) to a
- * {@link DefactoError}. Only the error's code, name and message are read; the original error, which
- * holds the request options (and so the Authorization header), is deliberately not kept as `cause`.
+ * Maps a transport failure (undici error, Node socket error, anything thrown) to a
+ * {@link DefactoError}. Only the error's code, name and message are read; the original error is
+ * deliberately not kept as `cause`, so nothing it refers to (request options, headers) can leak.
  */
 export function errorFromTransport(error: unknown, site: CallSite): DefactoError {
   if (error instanceof DefactoError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown; code?: unknown; message?: unknown; event?: unknown;
-  };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : undefined;
   const name = typeof e.name === 'string' ? e.name : undefined;
   const rawMessage = typeof e.message === 'string' ? e.message : String(error);
   const init = { method: site.method, pathTemplate: site.pathTemplate, code };
-  if (name === 'TimeoutError') {
-    const phase = typeof e.event === 'string' ? ` in phase '${e.event}'` : '';
-    return new DefactoTimeoutError(`${site.method} ${site.pathTemplate} timed out${phase}`, init);
+  const phase = code === undefined ? undefined : TIMEOUT_ERROR_PHASES[code];
+  if (phase !== undefined || name === 'TimeoutError') {
+    return new DefactoTimeoutError(`${site.method} ${site.pathTemplate} timed out${phase === undefined ? '' : ` in phase '${phase}'`}`, init);
   }
-  if ((code && NETWORK_ERROR_CODES.has(code)) || /socket hang up/i.test(rawMessage) || name === 'ReadError') {
+  if ((code && NETWORK_ERROR_CODES.has(code)) || /socket hang up|other side closed/i.test(rawMessage)) {
     return new DefactoNetworkError(`${site.method} ${site.pathTemplate} network failure: ${code ?? 'connection lost'}`, init);
   }
   return new DefactoUnexpectedError(`${site.method} ${site.pathTemplate} failed: ${name ?? 'unknown error'}${code ? ` (${code})` : ''}`, init);

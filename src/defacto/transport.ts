@@ -1,9 +1,11 @@
 /**
- * The HTTP transport of the Defacto client: one configured `got` instance, response mapping to the
- * error taxonomy, schema checking of 2xx bodies, and the opt-in standalone retry loop.
+ * The HTTP transport of the Defacto client: one keep-alive `undici` connection pool per transport,
+ * response mapping to the error taxonomy, schema checking of 2xx bodies, and the opt-in standalone
+ * retry loop.
  *
- * The API key lives only in the closure of the `beforeRequest` hook. got's own errors (which hold the
- * request options, Authorization header included) never escape: they are mapped by `errorFromTransport`.
+ * The API key lives only in the closure of {@link createTransport}. undici's own errors never escape:
+ * they are mapped by `errorFromTransport`, which keeps only their code and name. Redirects are not
+ * followed (a 3xx is a {@link DefactoUnexpectedError}) and nothing is retried below this module.
  *
  * Every request is observable without any wiring at the call sites: it runs in an OpenTelemetry client
  * span (a no-op until the process installs a tracer provider), carries the active trace as a W3C
@@ -13,7 +15,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { got, type Got } from 'got';
+import { FormData as UndiciFormData, Pool } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../logging';
 import { contractError, DefactoContractError, DefactoError, DefactoUnexpectedError, errorFromResponse, errorFromTransport, type CallSite } from './errors';
@@ -79,21 +81,15 @@ export interface DefactoCallEvent {
 const callChannel = channel(DEFACTO_CALL_CHANNEL);
 const tracer = trace.getTracer('defacto-client');
 
-/** Per-phase timeouts derived from the total: connection phases are short, waiting for the answer may take it all. */
-export function phaseTimeouts(timeoutMs: number) {
-  const connectMs = Math.min(timeoutMs, 10_000);
-  return {
-    lookup: connectMs,
-    connect: connectMs,
-    secureConnect: connectMs,
-    socket: timeoutMs,
-    send: timeoutMs,
-    response: timeoutMs,
-    request: timeoutMs,
-  };
+/**
+ * Per-phase timeouts derived from the total: establishing the connection (DNS, TCP, TLS) is short,
+ * waiting for the response headers may take it all, and so may each wait for the next body chunk.
+ */
+export function phaseTimeouts(timeoutMs: number): { connect: number; headers: number; body: number } {
+  return { connect: Math.min(timeoutMs, 10_000), headers: timeoutMs, body: timeoutMs };
 }
 
-/** `/loan/{loan_id}` + `{loan_id: 'a b'}` → `loan/a%20b` (relative to `prefixUrl`). */
+/** `/loan/{loan_id}` + `{loan_id: 'a b'}` → `loan/a%20b` (relative to the base URL). */
 export function fillPath(template: string, params: Readonly<Record<string, string>> = {}): string {
   const filled = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
@@ -137,22 +133,22 @@ function parseJsonBody(text: string): unknown {
 export function createTransport(options: TransportOptions): Send {
   const apiKey = options.apiKey;
   const logger = options.logger?.child({ component: 'defacto-client' });
-  const http: Got = got.extend({
-    prefixUrl: options.baseUrl,
-    timeout: phaseTimeouts(options.timeoutMs),
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    headers: { 'user-agent': 'defacto-temporal-lending', accept: 'application/json, text/plain' },
-    hooks: {
-      beforeRequest: [
-        (request) => {
-          request.headers.authorization = `Bearer ${apiKey}`;
-        },
-      ],
-    },
-  });
+  const timeouts = phaseTimeouts(options.timeoutMs);
+  // Made on the first request, so that a client built with an unusable base URL fails per call
+  // (a DefactoUnexpectedError), like any other transport failure. Idle sockets do not keep the
+  // process alive (undici unrefs them), so the pool needs no explicit close.
+  let target: { pool: Pool; prefix: string } | undefined;
+  function connection(): { pool: Pool; prefix: string } {
+    if (target !== undefined) return target;
+    const url = new URL(options.baseUrl);
+    const pool = new Pool(url.origin, {
+      connect: { timeout: timeouts.connect },
+      headersTimeout: timeouts.headers,
+      bodyTimeout: timeouts.body,
+    });
+    target = { pool, prefix: url.pathname.replace(/\/+$/, '') };
+    return target;
+  }
 
   /** One request in a client span; published on the diagnostics channel once settled. */
   function once<T>(spec: RequestSpec<T>, attempt: number): Promise<T> {
@@ -184,29 +180,39 @@ export function createTransport(options: TransportOptions): Send {
   async function exchange<T>(spec: RequestSpec<T>, attempt: number, answer: { status: number | null }): Promise<T> {
     const site: CallSite = { method: spec.method, pathTemplate: spec.pathTemplate };
     const started = performance.now();
+    const headers: Record<string, string> = {
+      'user-agent': 'defacto-temporal-lending', accept: 'application/json, text/plain', authorization: `Bearer ${apiKey}`,
+    };
     // W3C trace context of the active span (none when tracing is off).
-    const traceHeaders: Record<string, string> = {};
-    propagation.inject(context.active(), traceHeaders);
-    let response;
+    propagation.inject(context.active(), headers);
+    let body: string | UndiciFormData | null = null;
+    if (spec.form !== undefined) body = multipart(spec.form);
+    else if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+    let status: number;
+    let responseHeaders: Readonly<Record<string, string | string[] | undefined>>;
+    let text: string;
     try {
-      response = await http(fillPath(spec.pathTemplate, spec.params), {
-        method: spec.method,
-        searchParams: toSearchParams(spec.query),
-        headers: traceHeaders,
-        ...(spec.form !== undefined ? { body: spec.form } : spec.body === undefined ? {} : { json: spec.body }),
-      });
+      const { pool, prefix } = connection();
+      const query = toSearchParams(spec.query).toString();
+      const path = `${prefix}/${fillPath(spec.pathTemplate, spec.params)}${query === '' ? '' : `?${query}`}`;
+      const response = await pool.request({ path, method: spec.method, headers, body });
+      status = response.statusCode;
+      responseHeaders = response.headers;
+      // Always read to the end, so that the connection goes back to the pool.
+      text = await response.body.text();
     } catch (error) {
       throw errorFromTransport(error, site);
     }
-    const status = response.statusCode;
     answer.status = status;
-    const text = typeof response.body === 'string' ? response.body : '';
     logger?.debug({ method: spec.method, route: spec.pathTemplate, status, attempt, durationMs: Math.round(performance.now() - started) }, 'defacto call');
     if (status < 200 || status > 299) {
       if (status >= 300 && status < 400) {
         throw new DefactoUnexpectedError(`${site.method} ${site.pathTemplate} answered with a redirect (HTTP ${status})`, { ...site, status });
       }
-      throw errorFromResponse({ ...site, status, body: parseJsonBody(text), headers: response.headers });
+      throw errorFromResponse({ ...site, status, body: parseJsonBody(text), headers: responseHeaders });
     }
     return readBody(spec.response, text, site, status);
   }
@@ -227,6 +233,16 @@ export function createTransport(options: TransportOptions): Send {
       }
     }
   };
+}
+
+/**
+ * The same fields in undici's own FormData class, the one its request encoder streams as multipart
+ * (Node's global FormData comes from the copy of undici bundled with Node). Files keep their names.
+ */
+function multipart(form: FormData): UndiciFormData {
+  const copy = new UndiciFormData();
+  for (const [name, value] of form) copy.append(name, value);
+  return copy;
 }
 
 function readBody<T>(spec: ResponseSpec<T>, text: string, site: CallSite, status: number): T {

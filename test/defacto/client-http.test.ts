@@ -2,6 +2,8 @@
  * Pure HTTP behaviours of the client against a scripted stub: status mapping, Retry-After, contract
  * checks, pagination shapes, dropped connections, timeouts and the standalone retry mode.
  */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DefactoClient, type DefactoClientOptions } from '../../src/defacto/client';
 import {
@@ -236,6 +238,86 @@ describe('transport failures', () => {
     const error = await failure(new DefactoClient({ baseUrl: url, apiKey: 'k' }).hello());
     expect(error).toBeInstanceOf(DefactoNetworkError);
     expect(error.code).toBe('ECONNREFUSED');
+  });
+});
+
+describe('responses that break off mid-way (raw server)', () => {
+  /** A server whose every response is written by `respond`; counts the TCP connections it accepted. */
+  async function rawServer(respond: (res: ServerResponse) => void) {
+    const server = createServer((_req, res) => respond(res));
+    let connections = 0;
+    server.on('connection', () => { connections += 1; });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      connections: () => connections,
+      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    };
+  }
+
+  it('a body that stalls longer than the timeout is a timeout error in the body phase', async () => {
+    const server = await rawServer((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"id":');
+    });
+    try {
+      const error = await failure(new DefactoClient({ baseUrl: server.url, apiKey: 'k', timeoutMs: 150 }).loans.get('l1'));
+      expect(error).toBeInstanceOf(DefactoTimeoutError);
+      expect(error.message).toContain("'body'");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a response cut short is a network error whose outcome is unknown', async () => {
+    const server = await rawServer((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.end('{"id":');
+      res.socket?.destroy();
+    });
+    try {
+      const error = await failure(new DefactoClient({ baseUrl: server.url, apiKey: 'k', timeoutMs: 2_000 }).loans.get('l1'));
+      expect(error).toBeInstanceOf(DefactoNetworkError);
+      expect(classify(error)).toEqual({ kind: 'retry' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sequential calls of one client reuse kept-alive connections, error answers included', async () => {
+    let n = 0;
+    const server = await rawServer((res) => {
+      n += 1;
+      const status = n % 2 === 0 ? 503 : 200;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(status === 200 ? loan('l1') : problem(503)));
+    });
+    try {
+      const c = new DefactoClient({ baseUrl: server.url, apiKey: 'k', timeoutMs: 2_000 });
+      for (let i = 0; i < 3; i += 1) {
+        await expect(c.loans.get('l1')).resolves.toMatchObject({ id: 'l1' });
+        expect(await failure(c.loans.get('l1'))).toBeInstanceOf(DefactoServerError);
+      }
+      // The pool may open a second socket while the first is being handed back; never one per call.
+      expect(server.connections()).toBeLessThanOrEqual(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a base URL with a path prefix keeps it in front of every path', async () => {
+    const urls: string[] = [];
+    const server = await rawServer((res) => {
+      urls.push(res.req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(loan('l1')));
+    });
+    try {
+      await new DefactoClient({ baseUrl: `${server.url}/api/v1/`, apiKey: 'k' }).loans.get('l 1');
+      expect(urls).toEqual(['/api/v1/loan/l%201']);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { errors as undiciErrors } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   DefactoAuthError, DefactoBadRequestError, DefactoBusinessRefusalError, DefactoConflictError, DefactoError,
@@ -5,6 +6,7 @@ import {
   DefactoUnexpectedError, DefactoValidationError, contractError, errorFromResponse, errorFromTransport, formatIssuePath,
   parseRetryAfter,
 } from '../../src/defacto/errors';
+import { classify, isOutcomeUnknown } from '../../src/defacto/retry-policy';
 import { PROBLEM_TYPE_BASE } from '../../src/defacto/wire';
 
 const site = { method: 'GET', pathTemplate: '/loan/{loan_id}' };
@@ -107,13 +109,37 @@ describe('errorFromTransport maps transport failures', () => {
     expect(errorFromTransport(new Error('socket hang up'), site)).toBeInstanceOf(DefactoNetworkError);
   });
 
-  it("got's TimeoutError → DefactoTimeoutError naming the phase", () => {
-    const gotTimeout = Object.assign(new Error("Timeout awaiting 'response' for 200ms"), {
-      name: 'TimeoutError', code: 'ETIMEDOUT', event: 'response',
-    });
-    const error = errorFromTransport(gotTimeout, site);
+  it.each([
+    [new undiciErrors.ConnectTimeoutError(), 'connect'],
+    [new undiciErrors.HeadersTimeoutError(), 'headers'],
+    [new undiciErrors.BodyTimeoutError(), 'body'],
+  ])("undici's %s → DefactoTimeoutError naming the phase, outcome unknown", (undiciError, phase) => {
+    const error = errorFromTransport(undiciError, site);
     expect(error).toBeInstanceOf(DefactoTimeoutError);
-    expect(error.message).toContain("'response'");
+    expect(error.message).toContain(`'${phase}'`);
+    expect(error.code).toBe((undiciError as { code: string }).code);
+    expect(isOutcomeUnknown(error)).toBe(true);
+    expect(classify(error)).toEqual({ kind: 'retry' });
+  });
+
+  it('an aborted signal with a TimeoutError → DefactoTimeoutError', () => {
+    expect(errorFromTransport(new DOMException('The operation was aborted due to timeout', 'TimeoutError'), site)).toBeInstanceOf(DefactoTimeoutError);
+  });
+
+  it.each([
+    [new undiciErrors.SocketError('other side closed')],
+    [new undiciErrors.ResponseContentLengthMismatchError()],
+  ])("undici's %s (a lost or truncated response) → DefactoNetworkError, outcome unknown", (undiciError) => {
+    const error = errorFromTransport(undiciError, site);
+    expect(error).toBeInstanceOf(DefactoNetworkError);
+    expect(error.code).toBe((undiciError as { code: string }).code);
+    expect(isOutcomeUnknown(error)).toBe(true);
+  });
+
+  it('a refused connection is a network error whose outcome is known (nothing was sent)', () => {
+    const error = errorFromTransport(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), site);
+    expect(error).toBeInstanceOf(DefactoNetworkError);
+    expect(isOutcomeUnknown(error)).toBe(false);
   });
 
   it('anything else → DefactoUnexpectedError, without keeping the original error', () => {
