@@ -188,11 +188,15 @@ export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   'ENETDOWN', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
-/** undici's timeout codes and the phase each one names. */
+/** Code of the transport's own failure when a request's total deadline passes. */
+export const REQUEST_DEADLINE_CODE = 'ERR_DEFACTO_REQUEST_DEADLINE';
+
+/** Timeout codes (undici's and the transport's deadline) and the phase each one names. */
 export const TIMEOUT_ERROR_PHASES: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect',
   UND_ERR_HEADERS_TIMEOUT: 'headers',
   UND_ERR_BODY_TIMEOUT: 'body',
+  [REQUEST_DEADLINE_CODE]: 'request',
 };
 
 /**

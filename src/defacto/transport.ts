@@ -18,7 +18,10 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { FormData as UndiciFormData, Pool } from 'undici';
 import type { z } from 'zod';
 import type { Logger } from '../logging';
-import { contractError, DefactoContractError, DefactoError, DefactoUnexpectedError, errorFromResponse, errorFromTransport, type CallSite } from './errors';
+import {
+  contractError, DefactoContractError, DefactoError, DefactoUnexpectedError, errorFromResponse, errorFromTransport, REQUEST_DEADLINE_CODE,
+  type CallSite,
+} from './errors';
 import { classify, isOutcomeUnknown, nextDelayMs, type BackoffPolicy } from './retry-policy';
 
 /** Query string values; arrays become repeated keys (`status=A&status=B`), `undefined` is omitted. */
@@ -85,9 +88,12 @@ const tracer = trace.getTracer('defacto-client');
  * Per-phase timeouts derived from the total: establishing the connection (DNS, TCP, TLS) is short,
  * waiting for the response headers may take it all, and so may each wait for the next body chunk.
  */
-export function phaseTimeouts(timeoutMs: number): { connect: number; headers: number; body: number } {
-  return { connect: Math.min(timeoutMs, 10_000), headers: timeoutMs, body: timeoutMs };
+export function phaseTimeouts(timeoutMs: number): { connect: number; headers: number; body: number; request: number } {
+  return { connect: Math.min(timeoutMs, 10_000), headers: timeoutMs, body: timeoutMs, request: timeoutMs };
 }
+
+/** The abort reason of a request whose total deadline passed (mapped to a DefactoTimeoutError, phase 'request'). */
+const REQUEST_DEADLINE_PASSED = Object.assign(new Error('the request deadline passed'), { name: 'TimeoutError', code: REQUEST_DEADLINE_CODE });
 
 /** `/loan/{loan_id}` + `{loan_id: 'a b'}` → `loan/a%20b` (relative to the base URL). */
 export function fillPath(template: string, params: Readonly<Record<string, string>> = {}): string {
@@ -194,17 +200,22 @@ export function createTransport(options: TransportOptions): Send {
     let status: number;
     let responseHeaders: Readonly<Record<string, string | string[] | undefined>>;
     let text: string;
+    // The whole exchange, body included, ends within timeoutMs (the phase timeouts bound each wait).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => { deadline.abort(REQUEST_DEADLINE_PASSED); }, timeouts.request);
     try {
       const { pool, prefix } = connection();
       const query = toSearchParams(spec.query).toString();
       const path = `${prefix}/${fillPath(spec.pathTemplate, spec.params)}${query === '' ? '' : `?${query}`}`;
-      const response = await pool.request({ path, method: spec.method, headers, body });
+      const response = await pool.request({ path, method: spec.method, headers, body, signal: deadline.signal });
       status = response.statusCode;
       responseHeaders = response.headers;
       // Always read to the end, so that the connection goes back to the pool.
       text = await response.body.text();
     } catch (error) {
       throw errorFromTransport(error, site);
+    } finally {
+      clearTimeout(timer);
     }
     answer.status = status;
     logger?.debug({ method: spec.method, route: spec.pathTemplate, status, attempt, durationMs: Math.round(performance.now() - started) }, 'defacto call');

@@ -255,7 +255,7 @@ describe('responses that break off mid-way (raw server)', () => {
     };
   }
 
-  it('a body that stalls longer than the timeout is a timeout error in the body phase', async () => {
+  it('a body that stalls longer than the timeout is a timeout error', async () => {
     const server = await rawServer((res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
       res.write('{"id":');
@@ -263,8 +263,26 @@ describe('responses that break off mid-way (raw server)', () => {
     try {
       const error = await failure(new DefactoClient({ baseUrl: server.url, apiKey: 'k', timeoutMs: 150 }).loans.get('l1'));
       expect(error).toBeInstanceOf(DefactoTimeoutError);
-      expect(error.message).toContain("'body'");
+      expect(classify(error)).toEqual({ kind: 'retry' });
     } finally {
+      await server.close();
+    }
+  });
+
+  it('a body that keeps trickling in is cut at the total timeout, not only at a silent gap', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const server = await rawServer((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      timers.push(setInterval(() => res.write(' '), 40));
+    });
+    try {
+      const started = performance.now();
+      const error = await failure(new DefactoClient({ baseUrl: server.url, apiKey: 'k', timeoutMs: 300 }).loans.get('l1'));
+      expect(error).toBeInstanceOf(DefactoTimeoutError);
+      expect(error.message).toContain("'request'");
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const timer of timers) clearInterval(timer);
       await server.close();
     }
   });
