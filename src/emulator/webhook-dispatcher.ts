@@ -4,6 +4,7 @@
  * bounded exponential backoff. Duplicate and reorder faults come from the fault injector.
  */
 import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'undici';
 import type { WebhookEvent, WebhookEventType } from '../defacto/wire';
 import { WEBHOOK_DELIVERY_HISTORY, WEBHOOK_REORDER_HOLD_MS } from './assumptions';
 import type { FaultInjector } from './faults';
@@ -51,14 +52,18 @@ export class WebhookDispatcher {
   private readonly queues = new Map<string, EntityQueue>();
   private readonly history = new Map<string, DeliveryRecord[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly abort = new AbortController();
+  /** Keep-alive connections to the receivers; destroying it on stop aborts the requests in flight. */
+  private readonly agent: Agent;
   private inFlight = 0;
   private stopped = false;
 
   constructor(
     private readonly faults: FaultInjector,
     private readonly retry: WebhookRetryPolicy,
-  ) {}
+  ) {
+    // A delivery times out when connecting, or waiting for the answer's headers or for a chunk of its body, takes longer than timeoutMs.
+    this.agent = new Agent({ connect: { timeout: retry.timeoutMs }, headersTimeout: retry.timeoutMs, bodyTimeout: retry.timeoutMs });
+  }
 
   /** Whether any subscription of the tenant listens to `eventType` (lets callers skip building payloads). */
   wants(tenant: TenantState, eventType: WebhookEventType): boolean {
@@ -106,7 +111,7 @@ export class WebhookDispatcher {
     this.reset();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.abort.abort();
+    void this.agent.destroy().catch(() => undefined);
   }
 
   private newDelivery(
@@ -196,14 +201,15 @@ export class WebhookDispatcher {
   /** The response status, or null on a network error or timeout. */
   private async post(url: string, body: string): Promise<number | null> {
     try {
-      const response = await fetch(url, {
+      const response = await request(url, {
+        dispatcher: this.agent,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'Defacto-Webhooks/emulator' },
         body,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.retry.timeoutMs)]),
       });
-      await response.arrayBuffer().catch(() => undefined);
-      return response.status;
+      // Read to the end, so that the connection can carry the next delivery.
+      await response.body.dump().catch(() => undefined);
+      return response.statusCode;
     } catch {
       return null;
     }
