@@ -110,7 +110,7 @@ const workflowForbiddenImports = {
       message: 'Workflows are deterministic: no Node builtins. Do I/O in an activity.',
     },
     {
-      group: ['got', 'got/*'],
+      group: ['undici', 'undici/*', 'got', 'got/*'],
       message: 'Workflows do no HTTP. Call an activity instead.',
     },
     {

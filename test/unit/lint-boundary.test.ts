@@ -31,7 +31,7 @@ async function lintWorkflowSource(code: string): Promise<string[]> {
 describe('the workflow lint boundary', () => {
   it.each([
     ["import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'a Node builtin'],
-    ["import got from 'got';\nexport const x = got;\n", 'got'],
+    ["import { request } from 'undici';\nexport const x = request;\n", 'an HTTP client'],
     ["import { DefactoClient } from '../defacto/client';\nexport const x = DefactoClient;\n", 'the Defacto client'],
     ["import { loadConfig } from '../config';\nexport const x = loadConfig;\n", 'config'],
     ["import { buildEmulator } from '../emulator/app';\nexport const x = buildEmulator;\n", 'the emulator'],
