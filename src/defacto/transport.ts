@@ -205,7 +205,7 @@ export function createTransport(options: TransportOptions): Send {
     const timer = setTimeout(() => { deadline.abort(REQUEST_DEADLINE_PASSED); }, timeouts.request);
     try {
       const { pool, prefix } = connection();
-      const query = toSearchParams(spec.query).toString();
+      const query = spec.query === undefined ? '' : toSearchParams(spec.query).toString();
       const path = `${prefix}/${fillPath(spec.pathTemplate, spec.params)}${query === '' ? '' : `?${query}`}`;
       const response = await pool.request({ path, method: spec.method, headers, body, signal: deadline.signal });
       status = response.statusCode;
