@@ -34,10 +34,12 @@ export interface SignalTiming {
 }
 
 /**
- * Workflow tasks take milliseconds and Defacto answers in tens of them; pauses that double keep the
- * reads few when a loaded worker makes tasks longer, and the cap keeps the wait past their end short.
+ * A busy spell (an activity's last request, then the task its result brings) lasts about 150 ms on a
+ * loaded worker: looking again after 50, 100, then every 200 ms takes three or four reads of the
+ * workflow (each costs the edge and the server a round trip), and the signal goes at most 200 ms after
+ * the spell ends.
  */
-export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 10, maxDelayMs: 100, maxWaitMs: 2_000 };
+export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 50, maxDelayMs: 200, maxWaitMs: 2_000 };
 
 /** Outcome of {@link awaitSignalWindow}: signal now, or the workflow has finished. */
 export type SignalWindow = 'open' | 'closed';
