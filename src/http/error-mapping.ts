@@ -2,12 +2,13 @@
  * The one place where failures of the layers behind the edge (Temporal client, Defacto client, Fastify's
  * own parsing) become problem details. Routes simply throw; the error handler calls {@link toProblem}.
  */
-import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { DefactoError } from '../defacto/errors';
 import { classify, isRetryable } from '../defacto/retry-policy';
 import { CallerKeyReusedError } from '../loans/idempotent-start';
 import { DuplicateLoanError } from '../loans/start-loan';
+import { GrpcStatus, grpcCode } from './grpc-status';
 import { HttpProblem } from './problem';
 
 /** Fastify's body-parsing error codes and the problem each becomes. */
@@ -16,16 +17,6 @@ const FASTIFY_CODES: Readonly<Record<string, () => HttpProblem>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new HttpProblem('malformed', { detail: 'The JSON body is empty' }),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new HttpProblem('malformed', { detail: 'The body is not valid JSON' }),
 };
-
-/** gRPC status codes we react to (numbers from the gRPC spec; grpc-js is not a direct dependency). */
-const GrpcStatus = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
-
-function grpcCode(error: unknown): number | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
-  }
-  return undefined;
-}
 
 /**
  * The problem for a thrown error, or `undefined` when it is an unexpected bug (answered as a bare 500).

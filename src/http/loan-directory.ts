@@ -4,12 +4,13 @@
  * eventually consistent: a loan appears (or changes status) here a moment after its workflow acts.
  */
 import { createHmac } from 'node:crypto';
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { LoanStatus } from '../domain/loan';
 import {
   CurrencyKey, InvoiceNumberKey, LifecycleStepKey, LoanAmountCentsKey, LoanIdKey, LoanStatusKey,
 } from '../workflows/search-attributes';
+import { GrpcStatus, grpcCode } from './grpc-status';
 import { HttpProblem } from './problem';
 
 /** Workflow type of the loan lifecycle (the exported workflow function's name). */
@@ -100,16 +101,6 @@ export function decodeCursor(key: string, query: string, cursor: string | undefi
   return token;
 }
 
-/** gRPC status codes Temporal answers an unreadable page token with (the dev server says UNKNOWN). */
-const GRPC_UNKNOWN = 2;
-const GRPC_INVALID_ARGUMENT = 3;
-
-function grpcCode(error: unknown): number | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
-  }
-  return undefined;
-}
 
 function attribute(fields: Record<string, Payload> | null | undefined, name: string): unknown {
   const payload = fields?.[name];
@@ -145,11 +136,12 @@ export async function listLoans(client: Client, taskQueue: string, filter: LoanL
     response = await list(nextPageToken, filter.pageSize);
   } catch (error) {
     const code = grpcCode(error);
-    if (nextPageToken.length === 0 || (code !== GRPC_INVALID_ARGUMENT && code !== GRPC_UNKNOWN)) throw error;
+    // Temporal answers an unreadable page token with INVALID_ARGUMENT (the dev server with UNKNOWN).
+    if (nextPageToken.length === 0 || (code !== GrpcStatus.INVALID_ARGUMENT && code !== GrpcStatus.UNKNOWN)) throw error;
     // The cursor is one of ours, yet Temporal cannot read the token inside (from before a change of
     // the visibility store, or forged by a holder of the key). An UNKNOWN answer may also be a
     // server failure: only when the same listing without the token succeeds is the cursor to blame.
-    if (code === GRPC_UNKNOWN) await list(new Uint8Array(0), 1).catch(() => Promise.reject(error));
+    if (code === GrpcStatus.UNKNOWN) await list(new Uint8Array(0), 1).catch(() => Promise.reject(error));
     throw refusedCursor('not accepted by Temporal (forged, or too old)');
   }
   const items = response.executions.map((execution): LoanListItem => {

@@ -13,8 +13,10 @@
  * workflow that has finished. Nothing is dropped that a running workflow could use, and a workflow still
  * busy after `maxWaitMs` (a long activity, a worker that died holding a task) is signalled as before.
  */
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
+import { GrpcStatus, grpcCode } from './grpc-status';
 
 /** What the edge needs to know of a workflow to time its signal. */
 export interface WorkflowState {
@@ -51,7 +53,7 @@ export type SignalWindow = 'open' | 'closed';
 export async function awaitSignalWindow(
   peek: () => Promise<WorkflowState>,
   timing: SignalTiming = DEFAULT_SIGNAL_TIMING,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms: number) => Promise<unknown> = sleepFor,
   now: () => number = () => performance.now(),
 ): Promise<SignalWindow> {
   const deadline = now() + timing.maxWaitMs;
@@ -67,7 +69,6 @@ export async function awaitSignalWindow(
 
 // A CommonJS package: its namespaces come through the default import.
 const RUNNING = protos.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-const GRPC_NOT_FOUND = 5;
 
 /**
  * The state of the workflow's latest run, from `DescribeWorkflowExecution` (a read of the workflow's
@@ -84,7 +85,7 @@ export async function peekWorkflow(client: Client, workflowId: string): Promise<
       busy: described.pendingWorkflowTask != null || (described.pendingActivities?.length ?? 0) > 0,
     };
   } catch (error) {
-    if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return { closed: true, busy: false };
+    if (grpcCode(error) === GrpcStatus.NOT_FOUND) return { closed: true, busy: false };
     throw error;
   }
 }
