@@ -17,7 +17,7 @@ import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEven
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
 import type { EdgeMetrics } from './observability';
-import { awaitSignalWindow, peekWorkflow, type SignalTiming } from './signal-timing';
+import { awaitSignalWindow, peekWorkflow } from './signal-timing';
 import { ACTIONABLE_EVENT_TYPES } from './subscription';
 
 /**
@@ -56,8 +56,6 @@ export interface WebhookRouterDeps {
   readonly recentEvents?: RecentEvents;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
-  /** How long to wait for a busy workflow before signalling (default `DEFAULT_SIGNAL_TIMING`). */
-  readonly signalTiming?: SignalTiming;
 }
 
 /** How many signalled event keys the edge remembers. */
@@ -192,7 +190,7 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
  */
 async function signalWhenReady(deps: WebhookRouterDeps, workflowId: string, signal: DefactoEvent): Promise<boolean> {
   try {
-    const window = await awaitSignalWindow(() => peekWorkflow(deps.temporalClient, workflowId), deps.signalTiming);
+    const window = await awaitSignalWindow(() => peekWorkflow(deps.temporalClient, workflowId));
     if (window === 'closed') return false;
     await deps.temporalClient.workflow.getHandle(workflowId).signal(defactoEventSignal, signal);
   } catch (error) {
