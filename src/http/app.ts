@@ -16,7 +16,7 @@ import { HttpProblem } from './problem';
 import { loanRoutes } from './routes/loans';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
-import { RecentEvents } from './webhook-router';
+import { FinishedWorkflows, RecentEvents } from './webhook-router';
 
 /** Secrets and links of the edge. */
 export interface HttpEdgeConfig {
@@ -99,6 +99,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     logger,
     webhookToken: deps.config.webhookToken,
     recentEvents: new RecentEvents(),
+    finishedWorkflows: new FinishedWorkflows(),
     metrics,
   });
   return app;

@@ -6,14 +6,15 @@
  * `TO_REPAY` and `CLOSED` as soon as the loan is requested, while the workflow is finishing that
  * request and then reading the loan the events are about.
  *
- * So the edge waits, briefly, while the workflow is busy: a workflow task queued or running (a polling
- * worker starts a queued one at any moment, too soon to count on the signal joining it), or an activity
- * under way (the workflow acts on nothing before its result, and the task that result brings re-reads
- * the loan anyway). Then it signals a workflow that is still running, or acknowledges the event of a
- * workflow that has finished. Nothing is dropped that a running workflow could use, and a workflow still
- * busy after `maxWaitMs` (a long activity, a worker that died holding a task) is signalled as before.
+ * So the edge first looks at the workflow. An idle one is signalled at once, a finished one is not. A
+ * busy one (a workflow task queued or running: a polling worker starts a queued one at any moment, too
+ * soon to count on the signal joining it; or an activity under way: the workflow acts on nothing before
+ * its result, and the task that result brings re-reads the loan anyway) is waited on: the edge asks
+ * Temporal to answer when the workflow finishes (a long poll, one request however long it waits) and
+ * looks again when that has not happened within `closeWaitMs`. A workflow still busy after `maxWaitMs`
+ * (a long activity, a worker that died holding a task) is signalled as before. Nothing is dropped that
+ * a running workflow could use.
  */
-import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { GrpcStatus, grpcCode } from './grpc-status';
@@ -26,44 +27,52 @@ export interface WorkflowState {
   readonly busy: boolean;
 }
 
-/** How long and how often to look again while the workflow is busy. */
+/** The two questions the edge asks Temporal about the workflow it is about to signal. */
+export interface WorkflowWatch {
+  /** Its state now. */
+  peek(): Promise<WorkflowState>;
+  /** Whether its run finishes within `ms` (a run that continues as new has not finished: its successor runs). */
+  closesWithin(ms: number): Promise<boolean>;
+}
+
+/** How long the edge waits on a busy workflow. */
 export interface SignalTiming {
-  /** First look again after this long; each later wait doubles, up to `maxDelayMs`. */
-  readonly firstDelayMs: number;
-  readonly maxDelayMs: number;
+  /** Longest wait for the workflow to finish before looking at it again. */
+  readonly closeWaitMs: number;
   /** Signal anyway once the workflow has been busy this long. */
   readonly maxWaitMs: number;
 }
 
 /**
- * A busy spell (an activity's last request, then the task its result brings) lasts about 150 ms on a
- * loaded worker: looking again after 50, 100, then every 200 ms takes three or four reads of the
- * workflow (each costs the edge and the server a round trip), and the signal goes at most 200 ms after
- * the spell ends.
+ * A busy spell (an activity's last request, then the task its result brings) lasts a few hundred
+ * milliseconds on a loaded worker, and in the sandbox usually ends the workflow: the close wait answers
+ * the moment it does, so a webhook costs Temporal two requests (the look, the wait) rather than one per
+ * look every 50–200 ms. A workflow that goes to sleep instead (busy, then waiting on a timer) is looked
+ * at again within `closeWaitMs` and signalled then.
  */
-export const DEFAULT_SIGNAL_TIMING: SignalTiming = { firstDelayMs: 50, maxDelayMs: 200, maxWaitMs: 2_000 };
+export const DEFAULT_SIGNAL_TIMING: SignalTiming = { closeWaitMs: 1_000, maxWaitMs: 2_000 };
 
 /** Outcome of {@link awaitSignalWindow}: signal now, or the workflow has finished. */
 export type SignalWindow = 'open' | 'closed';
 
 /**
- * Looks at the workflow until it is not busy (or `maxWaitMs` has passed): `'open'` when it should be
- * signalled now, `'closed'` when it has finished. `now` and `sleep` are injectable for tests.
+ * Looks at the workflow until it is not busy (or `maxWaitMs` has passed), waiting for it to finish in
+ * between: `'open'` when it should be signalled now, `'closed'` when it has finished. `now` is injectable
+ * for tests.
  */
 export async function awaitSignalWindow(
-  peek: () => Promise<WorkflowState>,
+  watch: WorkflowWatch,
   timing: SignalTiming = DEFAULT_SIGNAL_TIMING,
-  sleep: (ms: number) => Promise<unknown> = sleepFor,
   now: () => number = () => performance.now(),
 ): Promise<SignalWindow> {
   const deadline = now() + timing.maxWaitMs;
-  for (let delayMs = timing.firstDelayMs; ; delayMs = Math.min(timing.maxDelayMs, delayMs * 2)) {
-    const state = await peek();
+  for (;;) {
+    const state = await watch.peek();
     if (state.closed) return 'closed';
     if (!state.busy) return 'open';
     const left = deadline - now();
     if (left <= 0) return 'open';
-    await sleep(Math.min(delayMs, left));
+    if (await watch.closesWithin(Math.min(timing.closeWaitMs, left))) return 'closed';
   }
 }
 
@@ -88,4 +97,48 @@ export async function peekWorkflow(client: Client, workflowId: string): Promise<
     if (grpcCode(error) === GrpcStatus.NOT_FOUND) return { closed: true, busy: false };
     throw error;
   }
+}
+
+const EventType = protos.temporal.api.enums.v1.EventType;
+const CLOSE_EVENT = protos.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+
+/**
+ * Temporal's frontend ends a long poll this long before the caller's deadline, with an empty answer (its
+ * tail room, so the answer arrives in time). The deadline is set this much past the wait: the wait ends in
+ * that answer rather than in a deadline error, and a server with less tail room still stops in time.
+ */
+const LONG_POLL_TAIL_ROOM_MS = 1_000;
+
+/**
+ * Whether the workflow's current run finishes within about `ms`: a long poll for its close event
+ * (`GetWorkflowExecutionHistory`, waiting for the close event only) that the server answers empty after
+ * `ms`. A run that continued as new has a successor still running: not finished.
+ */
+export async function workflowClosesWithin(client: Client, workflowId: string, ms: number): Promise<boolean> {
+  try {
+    const { history } = await client.connection.withDeadline(Date.now() + ms + LONG_POLL_TAIL_ROOM_MS, () =>
+      client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+        waitNewEvent: true,
+        historyEventFilterType: CLOSE_EVENT,
+        skipArchival: true,
+      }));
+    const last = history?.events?.at(-1);
+    if (!last) return false;
+    return last.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
+  } catch (error) {
+    const code = grpcCode(error);
+    if (code === GrpcStatus.DEADLINE_EXCEEDED) return false;
+    if (code === GrpcStatus.NOT_FOUND) return true;
+    throw error;
+  }
+}
+
+/** The {@link WorkflowWatch} of one workflow, through the edge's Temporal client. */
+export function watchWorkflow(client: Client, workflowId: string): WorkflowWatch {
+  return {
+    peek: () => peekWorkflow(client, workflowId),
+    closesWithin: (ms) => workflowClosesWithin(client, workflowId, ms),
+  };
 }

@@ -6,7 +6,9 @@
  * action, a history event and usually a workflow task, so the rest are acknowledged without a signal
  * and without reading anything from Defacto. A redelivery of an event signalled moments ago is
  * acknowledged without signalling again (one history event saved). A busy workflow (a task or an
- * activity under way) is signalled once it is idle, or not at all if it has finished (`signal-timing.ts`).
+ * activity under way) is signalled once it is idle, or not at all if it has finished (`signal-timing.ts`);
+ * a later event of the same loan for a workflow seen finished moments ago is acknowledged without asking
+ * Temporal again (Defacto delivers a loan's events one after the other: `CLOSED` follows `TO_REPAY`).
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -17,7 +19,7 @@ import { LoanStatusSchema, PaymentRelationSchema, type LoanApi, type WebhookEven
 import type { Logger } from '../logging';
 import { defactoEventSignal, type DefactoEvent } from '../workflows/messages';
 import type { EdgeMetrics } from './observability';
-import { awaitSignalWindow, peekWorkflow } from './signal-timing';
+import { awaitSignalWindow, watchWorkflow } from './signal-timing';
 import { ACTIONABLE_EVENT_TYPES } from './subscription';
 
 /**
@@ -54,6 +56,8 @@ export interface WebhookRouterDeps {
   readonly logger: Logger;
   /** Events signalled lately, so a redelivery costs no second signal (the workflow ignores it anyway). */
   readonly recentEvents?: RecentEvents;
+  /** Workflows seen finished lately, with their loan, so their later events cost no look at Temporal. */
+  readonly finishedWorkflows?: FinishedWorkflows;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
 }
@@ -75,6 +79,43 @@ export class RecentEvents {
     if (this.#keys.size > this.capacity) {
       const oldest = this.#keys.values().next().value;
       if (oldest !== undefined) this.#keys.delete(oldest);
+    }
+  }
+}
+
+/** How long, and how many, finished workflows the edge remembers. */
+const FINISHED_KEPT = 4_096;
+const FINISHED_TTL_MS = 60_000;
+
+/**
+ * Workflows the edge found finished, each with the loan the event was about, for {@link FINISHED_TTL_MS}:
+ * long enough for the rest of a loan's events, short enough that a workflow started again under the same
+ * ID (a new run following the loan) soon gets its events signalled. Bounded (the oldest forgotten first).
+ */
+export class FinishedWorkflows {
+  readonly #seenAt = new Map<string, number>();
+  constructor(
+    private readonly capacity = FINISHED_KEPT,
+    private readonly ttlMs = FINISHED_TTL_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  has(workflowId: string, loanId: string): boolean {
+    const key = `${workflowId}|${loanId}`;
+    const at = this.#seenAt.get(key);
+    if (at === undefined) return false;
+    if (this.now() - at <= this.ttlMs) return true;
+    this.#seenAt.delete(key);
+    return false;
+  }
+
+  add(workflowId: string, loanId: string): void {
+    const key = `${workflowId}|${loanId}`;
+    this.#seenAt.delete(key);
+    this.#seenAt.set(key, this.now());
+    if (this.#seenAt.size > this.capacity) {
+      const oldest = this.#seenAt.keys().next().value;
+      if (oldest !== undefined) this.#seenAt.delete(oldest);
     }
   }
 }
@@ -175,7 +216,8 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
     log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event already signalled: acknowledged');
     return { outcome: 'deduplicated', workflowId: target.workflowId };
   }
-  if (!(await signalWhenReady(deps, target.workflowId, signal))) {
+  if (deps.finishedWorkflows?.has(target.workflowId, target.loanId) || !(await signalWhenReady(deps, target.workflowId, signal))) {
+    deps.finishedWorkflows?.add(target.workflowId, target.loanId);
     log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
     return { outcome: 'unknown_workflow', workflowId: target.workflowId };
   }
@@ -190,7 +232,7 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
  */
 async function signalWhenReady(deps: WebhookRouterDeps, workflowId: string, signal: DefactoEvent): Promise<boolean> {
   try {
-    const window = await awaitSignalWindow(() => peekWorkflow(deps.temporalClient, workflowId));
+    const window = await awaitSignalWindow(watchWorkflow(deps.temporalClient, workflowId));
     if (window === 'closed') return false;
     await deps.temporalClient.workflow.getHandle(workflowId).signal(defactoEventSignal, signal);
   } catch (error) {

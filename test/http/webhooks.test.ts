@@ -8,7 +8,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import protos, { type temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { loanStatusRank, type LoanStatus } from '../../src/domain/loan';
-import { peekWorkflow } from '../../src/http/signal-timing';
+import { peekWorkflow, workflowClosesWithin } from '../../src/http/signal-timing';
 import { eventually } from '../helpers/temporal';
 import {
   generatedLoanRequest, operatorReviewRequest, progressOverHttp, progressUntil, startEdgeStack, startLoanOverHttp,
@@ -291,5 +291,22 @@ describe('signal timing: the edge signals a busy workflow once it is idle', () =
     // The edge answered once the held task had finished the workflow: no signal was sent for the event.
     // (Defacto's own deliveries of the loan race with the test's reads and are not asserted on here.)
     expect(typesOf(await historyOf(workflowId)).at(-1)).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+
+    // Its next event is acknowledged from the edge's memory of finished workflows, as fast as a refusal.
+    const before = Date.now();
+    expect(await outcomeOf(await deliver(loanEvent(randomUUID(), 'CLOSED', new Date().toISOString(), workflowId)))).toBe('unknown_workflow');
+    expect(Date.now() - before).toBeLessThan(1_000);
+  });
+
+  it('the close wait answers when the workflow finishes, and no sooner than its deadline while it runs', async () => {
+    const workflowId = await startLoanOverHttp(stack, operatorReviewRequest());
+    const started = performance.now();
+    expect(await workflowClosesWithin(stack.client, workflowId, 300)).toBe(false);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+
+    const closing = workflowClosesWithin(stack.client, workflowId, 20_000);
+    await stack.api(`/loans/${workflowId}/cancel`, { method: 'POST' });
+    expect(await closing).toBe(true);
+    expect(await workflowClosesWithin(stack.client, `no-such-workflow-${randomUUID()}`, 1_000)).toBe(true);
   });
 });
