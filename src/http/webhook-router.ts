@@ -216,8 +216,10 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
     log.debug({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event already signalled: acknowledged');
     return { outcome: 'deduplicated', workflowId: target.workflowId };
   }
-  if (deps.finishedWorkflows?.has(target.workflowId, target.loanId) || !(await signalWhenReady(deps, target.workflowId, signal))) {
-    deps.finishedWorkflows?.add(target.workflowId, target.loanId);
+  // A remembered workflow is not remembered afresh: its memory ends a minute after Temporal said so.
+  const remembered = deps.finishedWorkflows?.has(target.workflowId, target.loanId) ?? false;
+  if (remembered || !(await signalWhenReady(deps, target.workflowId, signal))) {
+    if (!remembered) deps.finishedWorkflows?.add(target.workflowId, target.loanId);
     log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
     return { outcome: 'unknown_workflow', workflowId: target.workflowId };
   }
