@@ -15,6 +15,7 @@
  * (a long activity, a worker that died holding a task) is signalled as before. Nothing is dropped that
  * a running workflow could use.
  */
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import protos from '@temporalio/proto';
 import { GrpcStatus, grpcCode } from './grpc-status';
@@ -113,8 +114,18 @@ const LONG_POLL_TAIL_ROOM_MS = 1_000;
  * Whether the workflow's current run finishes within about `ms`: a long poll for its close event
  * (`GetWorkflowExecutionHistory`, waiting for the close event only) that the server answers empty after
  * `ms`. A run that continued as new has a successor still running: not finished.
+ *
+ * Temporal caps the long polls of one API in flight per namespace on each frontend (`frontend.namespaceCount`,
+ * 1,200 by default, shared with clients awaiting workflow results). Past the cap it refuses the poll
+ * (`RESOURCE_EXHAUSTED`); the edge then simply waits `ms` and reads the state again, as a webhook storm
+ * (a thousand loans closing at once) should not turn into 5xx answers and redeliveries.
  */
-export async function workflowClosesWithin(client: Client, workflowId: string, ms: number): Promise<boolean> {
+export async function workflowClosesWithin(
+  client: Client,
+  workflowId: string,
+  ms: number,
+  pause: (ms: number) => Promise<unknown> = sleepFor,
+): Promise<boolean> {
   try {
     const { history } = await client.connection.withDeadline(Date.now() + ms + LONG_POLL_TAIL_ROOM_MS, () =>
       client.workflowService.getWorkflowExecutionHistory({
@@ -131,6 +142,10 @@ export async function workflowClosesWithin(client: Client, workflowId: string, m
     const code = grpcCode(error);
     if (code === GrpcStatus.DEADLINE_EXCEEDED) return false;
     if (code === GrpcStatus.NOT_FOUND) return true;
+    if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
+      await pause(ms);
+      return false;
+    }
     throw error;
   }
 }

@@ -3,8 +3,10 @@
  * (a task or an activity under way) once it is idle, waiting in between for it to finish (one long poll
  * of at most `closeWaitMs`), and signalling anyway once it has been busy for `maxWaitMs`.
  */
+import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { awaitSignalWindow, type SignalTiming, type WorkflowState } from '../../src/http/signal-timing';
+import { GrpcStatus } from '../../src/http/grpc-status';
+import { awaitSignalWindow, workflowClosesWithin, type SignalTiming, type WorkflowState } from '../../src/http/signal-timing';
 
 const TIMING: SignalTiming = { closeWaitMs: 80, maxWaitMs: 200 };
 const IDLE: WorkflowState = { closed: false, busy: false };
@@ -67,5 +69,46 @@ describe('the signal window', () => {
     expect(window).toBe('open');
     expect(waits).toEqual([80, 80, 40]);
     expect(waits.reduce((a, b) => a + b, 0)).toBe(TIMING.maxWaitMs);
+  });
+});
+
+/** A client whose `GetWorkflowExecutionHistory` fails with gRPC status `code` (as grpc-js reports it). */
+function refusingClient(code: number): { client: Client; deadlines: number[] } {
+  const deadlines: number[] = [];
+  const refusal = Object.assign(new Error(`${code} refused`), { code, details: 'refused', metadata: {} });
+  const client = {
+    options: { namespace: 'default' },
+    connection: {
+      withDeadline: (deadline: number, fn: () => Promise<unknown>) => { deadlines.push(deadline); return fn(); },
+    },
+    workflowService: { getWorkflowExecutionHistory: () => Promise.reject(refusal) },
+  };
+  return { client: client as unknown as Client, deadlines };
+}
+
+describe('the close wait', () => {
+  it('asks for a deadline a second past the wait: Temporal ends a long poll that long before the deadline', async () => {
+    const { client, deadlines } = refusingClient(GrpcStatus.DEADLINE_EXCEEDED);
+    const before = Date.now();
+    expect(await workflowClosesWithin(client, 'wf', 500)).toBe(false);
+    expect(deadlines[0]! - before).toBeGreaterThanOrEqual(1_500);
+    expect(deadlines[0]! - before).toBeLessThan(1_600);
+  });
+
+  it('counts a workflow Temporal does not know as finished', async () => {
+    expect(await workflowClosesWithin(refusingClient(GrpcStatus.NOT_FOUND).client, 'wf', 500)).toBe(true);
+  });
+
+  it('waits the time asked when Temporal refuses the long poll for too many in flight, then says "not yet"', async () => {
+    const pauses: number[] = [];
+    const answer = await workflowClosesWithin(refusingClient(GrpcStatus.RESOURCE_EXHAUSTED).client, 'wf', 700, (ms) => {
+      pauses.push(ms);
+      return Promise.resolve();
+    });
+    expect({ answer, pauses }).toEqual({ answer: false, pauses: [700] });
+  });
+
+  it('lets any other failure through (the webhook is answered 5xx and redelivered)', async () => {
+    await expect(workflowClosesWithin(refusingClient(GrpcStatus.UNAVAILABLE).client, 'wf', 500)).rejects.toThrow('14 refused');
   });
 });
