@@ -16,7 +16,7 @@ import { HttpProblem } from './problem';
 import { loanRoutes } from './routes/loans';
 import { reconciliationRoutes } from './routes/reconciliation';
 import { webhookRoutes } from './routes/webhooks';
-import { FinishedWorkflows, RecentEvents } from './webhook-router';
+import { finishedWorkflows, recentEvents } from './webhook-router';
 
 /** Secrets and links of the edge. */
 export interface HttpEdgeConfig {
@@ -98,8 +98,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     defacto: deps.defacto,
     logger,
     webhookToken: deps.config.webhookToken,
-    recentEvents: new RecentEvents(),
-    finishedWorkflows: new FinishedWorkflows(),
+    recentEvents: recentEvents(),
+    finishedWorkflows: finishedWorkflows(),
     metrics,
   });
   return app;

@@ -101,7 +101,6 @@ export function decodeCursor(key: string, query: string, cursor: string | undefi
   return token;
 }
 
-
 function attribute(fields: Record<string, Payload> | null | undefined, name: string): unknown {
   const payload = fields?.[name];
   if (!payload) return null;

@@ -55,69 +55,57 @@ export interface WebhookRouterDeps {
   readonly defacto: DefactoClient;
   readonly logger: Logger;
   /** Events signalled lately, so a redelivery costs no second signal (the workflow ignores it anyway). */
-  readonly recentEvents?: RecentEvents;
-  /** Workflows seen finished lately, with their loan, so their later events cost no look at Temporal. */
-  readonly finishedWorkflows?: FinishedWorkflows;
+  readonly recentEvents?: RecentKeys;
+  /** Workflows seen finished lately, with their loan, so their later events cost no look at Temporal ({@link finishedWorkflows}). */
+  readonly finishedWorkflows?: RecentKeys;
   /** Counts signals and outcomes. */
   readonly metrics?: EdgeMetrics;
 }
 
-/** How many signalled event keys the edge remembers. */
-const RECENT_EVENTS_KEPT = 4_096;
-
-/** A bounded set of recently signalled event keys (oldest forgotten first). */
-export class RecentEvents {
-  readonly #keys = new Set<string>();
-  constructor(private readonly capacity = RECENT_EVENTS_KEPT) {}
+/**
+ * A bounded memory of keys, each forgotten once `ttlMs` has passed since it was added (never, by
+ * default) or when the oldest must make room.
+ */
+export class RecentKeys {
+  readonly #addedAt = new Map<string, number>();
+  constructor(
+    private readonly capacity: number,
+    private readonly ttlMs = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   has(key: string): boolean {
-    return this.#keys.has(key);
+    const at = this.#addedAt.get(key);
+    if (at === undefined) return false;
+    if (this.now() - at <= this.ttlMs) return true;
+    this.#addedAt.delete(key);
+    return false;
   }
 
   add(key: string): void {
-    this.#keys.add(key);
-    if (this.#keys.size > this.capacity) {
-      const oldest = this.#keys.values().next().value;
-      if (oldest !== undefined) this.#keys.delete(oldest);
+    this.#addedAt.delete(key);
+    this.#addedAt.set(key, this.now());
+    if (this.#addedAt.size > this.capacity) {
+      const oldest = this.#addedAt.keys().next().value;
+      if (oldest !== undefined) this.#addedAt.delete(oldest);
     }
   }
 }
 
-/** How long, and how many, finished workflows the edge remembers. */
-const FINISHED_KEPT = 4_096;
-const FINISHED_TTL_MS = 60_000;
+/** Event keys signalled lately, so a redelivery costs no second signal: the last 4,096. */
+export const recentEvents = (): RecentKeys => new RecentKeys(4_096);
 
 /**
- * Workflows the edge found finished, each with the loan the event was about, for {@link FINISHED_TTL_MS}:
- * long enough for the rest of a loan's events, short enough that a workflow started again under the same
- * ID (a new run following the loan) soon gets its events signalled. Bounded (the oldest forgotten first).
+ * Workflows the edge found finished, each with the loan the event was about (keyed by
+ * {@link finishedKey}), for a minute: long enough for the rest of a loan's events, short enough that a
+ * workflow started again under the same ID (a new run following the loan) soon gets its events
+ * signalled. The last 4,096.
  */
-export class FinishedWorkflows {
-  readonly #seenAt = new Map<string, number>();
-  constructor(
-    private readonly capacity = FINISHED_KEPT,
-    private readonly ttlMs = FINISHED_TTL_MS,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+export const finishedWorkflows = (): RecentKeys => new RecentKeys(4_096, 60_000);
 
-  has(workflowId: string, loanId: string): boolean {
-    const key = `${workflowId}|${loanId}`;
-    const at = this.#seenAt.get(key);
-    if (at === undefined) return false;
-    if (this.now() - at <= this.ttlMs) return true;
-    this.#seenAt.delete(key);
-    return false;
-  }
-
-  add(workflowId: string, loanId: string): void {
-    const key = `${workflowId}|${loanId}`;
-    this.#seenAt.delete(key);
-    this.#seenAt.set(key, this.now());
-    if (this.#seenAt.size > this.capacity) {
-      const oldest = this.#seenAt.keys().next().value;
-      if (oldest !== undefined) this.#seenAt.delete(oldest);
-    }
-  }
+/** The key of a finished workflow and its loan in {@link finishedWorkflows}. */
+export function finishedKey(workflowId: string, loanId: string): string {
+  return `${workflowId}|${loanId}`;
 }
 
 /** The key the workflow de-duplicates on as well (`defactoEventSignal` handler). */
@@ -217,9 +205,10 @@ async function route(deps: WebhookRouterDeps, event: WebhookEvent, receivedAt: D
     return { outcome: 'deduplicated', workflowId: target.workflowId };
   }
   // A remembered workflow is not remembered afresh: its memory ends a minute after Temporal said so.
-  const remembered = deps.finishedWorkflows?.has(target.workflowId, target.loanId) ?? false;
+  const finished = finishedKey(target.workflowId, target.loanId);
+  const remembered = deps.finishedWorkflows?.has(finished) ?? false;
   if (remembered || !(await signalWhenReady(deps, target.workflowId, signal))) {
-    if (!remembered) deps.finishedWorkflows?.add(target.workflowId, target.loanId);
+    if (!remembered) deps.finishedWorkflows?.add(finished);
     log.info({ loanId: target.loanId, workflowId: target.workflowId }, 'webhook event for a finished or unknown workflow: acknowledged');
     return { outcome: 'unknown_workflow', workflowId: target.workflowId };
   }
